@@ -1,0 +1,867 @@
+"""The validated, immutable description of a composition problem.
+
+* :class:`Candidate` — one person of the pool.
+* :class:`Pool` — the validated table of candidates.
+* :class:`NetworkSpec` — one network to compose and its rules.
+* :class:`Problem` — pool + network specs + ties + global rules + weights,
+  cross-checked once when built; :meth:`Problem.replace` returns a modified,
+  re-validated copy.
+
+Readers in :mod:`evocompose.io` build these from files; everything here can
+also be built directly in Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from evocompose.constraints import QUOTA_FIELDS, BridgeRule, MeetingRule, Quota, SkillRequirement
+from evocompose.errors import NetworkSpecError, ProblemError
+from evocompose.objective import Weights
+
+__all__ = [
+    "ACTOR_TYPES",
+    "DAYS",
+    "TIMES",
+    "Candidate",
+    "NetworkSpec",
+    "Pool",
+    "Problem",
+]
+
+#: The four actor types.
+ACTOR_TYPES: tuple[str, ...] = ("private", "public", "knowledge", "civil")
+#: Days of a meeting slot ``<day>-<time>``.
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Times of day of a meeting slot.
+TIMES: tuple[str, ...] = ("morning", "afternoon", "evening")
+SLOT_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(morning|afternoon|evening)$")
+NAME_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One person who could join a network.
+
+    Parameters
+    ----------
+    id, name, organisation, sector, actor_type : str
+        See ``docs/formats.md``. ``actor_type`` is one of :data:`ACTOR_TYPES`.
+    skills, themes, availability : tuple of str
+        Sorted, unique tags; availability slots look like ``tue-evening``.
+    relevance : mapping of str to float
+        Explicit relevance per network name, each in [0, 1].
+    capacity : int or None
+        Networks the person can join; ``None`` uses the problem's default.
+    area : str
+    external : bool
+    attributes : mapping of str to str
+        Every other column of the input, as text ("" when empty). Declared
+        diversity attributes are read from here.
+    """
+
+    id: str
+    name: str
+    organisation: str
+    sector: str
+    actor_type: str
+    skills: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    relevance: Mapping[str, float] = field(default_factory=dict)
+    availability: tuple[str, ...] = ()
+    capacity: int | None = None
+    area: str = ""
+    external: bool = False
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def attribute(self, name: str) -> str:
+        """Value of a declared attribute (or of ``sector``/``actor_type``/``area``/``external``)."""
+        if name == "external":
+            return "true" if self.external else "false"
+        if name in ("sector", "actor_type", "area", "organisation"):
+            return str(getattr(self, name))
+        return self.attributes.get(name, "")
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The validated table of all candidates.
+
+    Parameters
+    ----------
+    candidates : sequence of Candidate
+        Ids must be unique and non-empty.
+    source : str, optional
+        Where the pool came from (a file name), for messages.
+    """
+
+    candidates: tuple[Candidate, ...]
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "candidates", tuple(self.candidates))
+        index: dict[str, int] = {}
+        for i, c in enumerate(self.candidates):
+            if not c.id:
+                raise ProblemError(
+                    "empty candidate id; give every candidate a unique id",
+                    file=self.source,
+                    row=i + 2,
+                    column="id",
+                    value=c.id,
+                )
+            if c.id in index:
+                raise ProblemError(
+                    f"duplicate candidate id (also on row {index[c.id] + 2}); ids must be unique",
+                    file=self.source,
+                    row=i + 2,
+                    column="id",
+                    value=c.id,
+                )
+            if c.actor_type not in ACTOR_TYPES:
+                raise ProblemError(
+                    f"unknown actor type; use one of {', '.join(ACTOR_TYPES)}",
+                    file=self.source,
+                    row=i + 2,
+                    column="actor_type",
+                    value=c.actor_type,
+                )
+            index[c.id] = i
+        object.__setattr__(self, "_index", index)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self.candidates)
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self._index  # type: ignore[attr-defined]
+
+    def __getitem__(self, cid: str) -> Candidate:
+        return self.candidates[self.index(cid)]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pool) and self.candidates == other.candidates
+
+    def __hash__(self) -> int:
+        return hash(tuple(c.id for c in self.candidates))
+
+    def index(self, cid: str) -> int:
+        """0-based position of a candidate id; ``KeyError`` if unknown."""
+        return int(self._index[cid])  # type: ignore[attr-defined]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Candidate ids in pool order."""
+        return tuple(c.id for c in self.candidates)
+
+    @cached_property
+    def sectors(self) -> tuple[str, ...]:
+        """Sorted distinct sectors."""
+        return tuple(sorted({c.sector for c in self.candidates}))
+
+    @cached_property
+    def skills(self) -> tuple[str, ...]:
+        """Sorted distinct skills."""
+        return tuple(sorted({s for c in self.candidates for s in c.skills}))
+
+    @cached_property
+    def slots(self) -> tuple[str, ...]:
+        """Sorted distinct availability slots, in week order."""
+        order = {f"{d}-{t}": i for i, (d, t) in enumerate((d, t) for d in DAYS for t in TIMES)}
+        found = {s for c in self.candidates for s in c.availability}
+        return tuple(sorted(found, key=lambda s: order.get(s, len(order))))
+
+    @cached_property
+    def extra_columns(self) -> tuple[str, ...]:
+        """Names of the extra (attribute) columns, in first-seen order."""
+        seen: dict[str, None] = {}
+        for c in self.candidates:
+            for k in c.attributes:
+                seen.setdefault(k, None)
+        return tuple(seen)
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """Sorted distinct values of a field or attribute over the pool."""
+        return tuple(sorted({c.attribute(name) for c in self.candidates}))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pool as a DataFrame in the input format (lists joined with ``;``).
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> evo.datasets.tiny().pool.to_frame().columns[:3].tolist()
+        ['id', 'name', 'organisation']
+        """
+        networks = sorted({k for c in self.candidates for k in c.relevance})
+        rows: list[dict[str, Any]] = []
+        for c in self.candidates:
+            row: dict[str, Any] = {
+                "id": c.id,
+                "name": c.name,
+                "organisation": c.organisation,
+                "sector": c.sector,
+                "actor_type": c.actor_type,
+                "skills": ";".join(c.skills),
+                "themes": ";".join(c.themes),
+                "availability": ";".join(c.availability),
+                "capacity": c.capacity,
+                "area": c.area,
+                "external": c.external,
+            }
+            for n in networks:
+                row[f"relevance:{n}"] = c.relevance.get(n)
+            for k in self.extra_columns:
+                row[k] = c.attributes.get(k, "")
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        frame["capacity"] = frame["capacity"].astype("Int64")
+        return frame
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """One network to compose and its rules.
+
+    Parameters
+    ----------
+    name : str
+        Key (letters, digits, ``_``, ``-``), used in relevance columns and outputs.
+    theme : str
+        Display title.
+    min_size, max_size : int
+    tags : tuple of str
+        Theme tags matched against candidates' ``themes``.
+    min_relevance : float, optional
+        Members need relevance of at least this.
+    quotas : tuple of Quota
+    skills : tuple of SkillRequirement
+    meeting : MeetingRule, optional
+    max_per_organisation : int, optional
+    include, exclude : tuple of str
+        Pinned into / kept out of this network.
+    min_known : int
+        Cohesion rule: each member already knows at least this many others
+        inside (0 = no rule).
+    synergy : mapping of (str, str) to float
+        Sector x sector complementarity per member pair; symmetric.
+    bridge : BridgeRule, optional
+    weights : mapping of str to float
+        Per-network overrides of the problem's objective weights.
+    """
+
+    name: str
+    theme: str = ""
+    min_size: int = 1
+    max_size: int = 10
+    tags: tuple[str, ...] = ()
+    min_relevance: float | None = None
+    quotas: tuple[Quota, ...] = ()
+    skills: tuple[SkillRequirement, ...] = ()
+    meeting: MeetingRule | None = None
+    max_per_organisation: int | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    min_known: int = 0
+    synergy: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    bridge: BridgeRule | None = None
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("tags", "quotas", "skills", "include", "exclude"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        sym: dict[tuple[str, str], float] = {}
+        for (a, b), v in dict(self.synergy).items():
+            key = (a, b) if a <= b else (b, a)
+            sym[key] = float(v)
+        object.__setattr__(self, "synergy", sym)
+        object.__setattr__(self, "weights", dict(self.weights))
+        self._validate()
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.min_size, self.max_size))
+
+    def _err(self, message: str, column: str | None = None, value: object = ...) -> NetworkSpecError:
+        return NetworkSpecError(f"network {self.name!r}: {message}", column=column, value=value)
+
+    def _validate(self) -> None:
+        if not isinstance(self.name, str) or not NAME_RE.match(self.name):
+            raise self._err(
+                "a network name must be non-empty letters, digits, '_' or '-'", "name", self.name
+            )
+        for attr in ("min_size", "max_size"):
+            v = getattr(self, attr)
+            if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0:
+                raise self._err("must be a whole number >= 0", attr, v)
+        if self.min_size > self.max_size:
+            raise self._err(
+                f"min_size {self.min_size} > max_size {self.max_size}; swap or correct them",
+                "min_size",
+                self.min_size,
+            )
+        if self.min_relevance is not None and not 0 <= self.min_relevance <= 1:
+            raise self._err("min_relevance must be in [0, 1]", "min_relevance", self.min_relevance)
+        if self.max_per_organisation is not None and self.max_per_organisation < 1:
+            raise self._err(
+                "max_per_organisation must be >= 1", "max_per_organisation", self.max_per_organisation
+            )
+        if self.min_known < 0:
+            raise self._err("min_known must be >= 0", "min_known", self.min_known)
+        for q in self.quotas:
+            if q.unit not in ("count", "share"):
+                raise self._err("quota unit must be 'count' or 'share'", "quota.unit", q.unit)
+            for bound in (q.min, q.max):
+                if bound is None:
+                    continue
+                if q.unit == "share" and not 0 <= bound <= 1:
+                    raise self._err(
+                        f"quota '{q.describe()}': a share must be in [0, 1]", "quota", bound
+                    )
+                if q.unit == "count" and (bound < 0 or float(bound) != int(bound)):
+                    raise self._err(
+                        f"quota '{q.describe()}': a count must be a whole number >= 0",
+                        "quota",
+                        bound,
+                    )
+            if q.min is not None and q.max is not None and q.min > q.max:
+                raise self._err(f"quota '{q.describe()}': min > max", "quota", (q.min, q.max))
+            if q.min is None and q.max is None:
+                raise self._err(f"quota on {q.field!r} has neither min nor max", "quota", q.values)
+            if q.unit == "count" and q.min is not None and q.min > self.max_size:
+                raise self._err(
+                    f"quota '{q.describe()}' needs more members than max_size {self.max_size}",
+                    "quota",
+                    q.min,
+                )
+            if not q.values:
+                raise self._err(f"quota on {q.field!r} counts no values", "quota", q.values)
+        for s in self.skills:
+            if s.min < 0 or s.min > self.max_size:
+                raise self._err(
+                    f"skill requirement '{s.describe()}' must be between 0 and max_size",
+                    "skill",
+                    s.min,
+                )
+        if self.meeting is not None:
+            if not 0 < self.meeting.quorum <= 1:
+                raise self._err("meeting quorum must be in (0, 1]", "meeting.quorum", self.meeting.quorum)
+            for slot in self.meeting.slots:
+                if not SLOT_RE.match(slot):
+                    raise self._err(
+                        "malformed slot; write <day>-<time> such as tue-evening", "meeting.slots", slot
+                    )
+        both = set(self.include) & set(self.exclude)
+        if both:
+            raise self._err(
+                "the same people are pinned into and out of the network; keep one pin",
+                "include",
+                sorted(both),
+            )
+        if len(self.include) > self.max_size:
+            raise self._err(
+                f"{len(self.include)} people pinned in but max_size is {self.max_size}",
+                "include",
+                len(self.include),
+            )
+        if self.bridge is not None and (self.bridge.min < 0 or self.bridge.mode not in ("share", "share_or_tie")):
+            raise self._err("bridge needs min >= 0 and mode 'share' or 'share_or_tie'", "bridge", self.bridge)
+
+    def synergy_of(self, sector_a: str, sector_b: str) -> float:
+        """Complementarity of a member pair from these two sectors."""
+        key = (sector_a, sector_b) if sector_a <= sector_b else (sector_b, sector_a)
+        return float(self.synergy.get(key, 0.0))
+
+    def describe(self) -> list[str]:
+        """Readable lines describing the rules of this network."""
+        lines = [f"size {self.min_size}-{self.max_size}"]
+        if self.tags:
+            lines.append(f"theme tags: {', '.join(self.tags)}")
+        if self.min_relevance is not None:
+            lines.append(f"relevance >= {self.min_relevance:g}")
+        if self.max_per_organisation is not None:
+            lines.append(f"<= {self.max_per_organisation} per organisation")
+        lines += [f"quota: {q.describe()}" for q in self.quotas]
+        lines += [f"skill: {s.describe()}" for s in self.skills]
+        if self.meeting is not None:
+            lines.append(f"meeting: {self.meeting.describe()}")
+        if self.min_known:
+            lines.append(f"cohesion: each member knows >= {self.min_known} others inside")
+        if self.bridge is not None:
+            lines.append(f"bridge: {self.bridge.describe()}")
+        if self.include:
+            lines.append(f"pinned in: {len(self.include)}")
+        if self.exclude:
+            lines.append(f"pinned out: {len(self.exclude)}")
+        if self.synergy:
+            lines.append(
+                "synergy: " + ", ".join(f"{a}×{b}={v:g}" for (a, b), v in sorted(self.synergy.items()))
+            )
+        return lines
+
+
+def _pairs(pairs: Iterable[Sequence[str]]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for p in pairs:
+        a, b = p
+        out.append((str(a), str(b)))
+    return tuple(out)
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """Pool + network specs + ties + global rules + objective weights, validated once.
+
+    Parameters
+    ----------
+    pool : Pool
+    networks : sequence of NetworkSpec
+        Names must be unique.
+    ties : networkx.Graph, optional
+        Existing acquaintances over candidate ids (edge attributes
+        ``strength`` and ``kind`` optional). Copied and frozen.
+    conflicts : sequence of (str, str)
+        Pairs never placed in the same network.
+    must_pairs : sequence of (str, str)
+        Pairs placed together in every network either of them joins.
+    share_members : sequence of (str, str)
+        Network pairs that may share members (others may not).
+    default_capacity : int
+        Capacity of candidates whose capacity is empty.
+    attributes : sequence of str
+        Extra columns used as diversity attributes and in quotas.
+    sector_groups : mapping of str to sequence of str
+        Named groups of sectors (quotas refer to them by name in TOML).
+    required, excluded : sequence of str
+        People who must be placed somewhere / nowhere.
+    assign_all : bool
+        Every candidate must be placed (pure grouping problems, e.g. MDGP).
+    weights : Weights
+    dissimilarity : array (n, n), optional
+        Symmetric dissimilarity over the pool in pool order, an extra
+        pairwise diversity term.
+    name : str
+
+    Raises
+    ------
+    ProblemError
+        When the parts do not fit together; the message says where and how
+        to fix it.
+    """
+
+    pool: Pool
+    networks: tuple[NetworkSpec, ...]
+    ties: nx.Graph = field(default_factory=nx.Graph)
+    conflicts: tuple[tuple[str, str], ...] = ()
+    must_pairs: tuple[tuple[str, str], ...] = ()
+    share_members: tuple[tuple[str, str], ...] = ()
+    default_capacity: int = 1
+    attributes: tuple[str, ...] = ()
+    sector_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    assign_all: bool = False
+    weights: Weights = field(default_factory=Weights)
+    dissimilarity: np.ndarray | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "networks", tuple(self.networks))
+        set_(self, "conflicts", _pairs(self.conflicts))
+        set_(self, "must_pairs", _pairs(self.must_pairs))
+        set_(self, "share_members", tuple(sorted({tuple(sorted(p)) for p in _pairs(self.share_members)})))  # type: ignore[misc]
+        set_(self, "attributes", tuple(self.attributes))
+        set_(self, "required", tuple(self.required))
+        set_(self, "excluded", tuple(self.excluded))
+        set_(self, "sector_groups", {k: tuple(v) for k, v in dict(self.sector_groups).items()})
+        graph = nx.Graph()
+        graph.add_nodes_from(self.pool.ids)
+        for a, b, data in self.ties.edges(data=True):
+            graph.add_edge(str(a), str(b), **data)
+        for n in self.ties.nodes:
+            if str(n) not in self.pool:
+                graph.add_node(str(n))
+        set_(self, "ties", nx.freeze(graph))
+        if self.dissimilarity is not None:
+            d = np.array(self.dissimilarity, dtype=float, copy=True)
+            d.setflags(write=False)
+            set_(self, "dissimilarity", d)
+        self._validate()
+
+    # ------------------------------------------------------------------ checks
+    def _validate(self) -> None:
+        pool = self.pool
+        names = [n.name for n in self.networks]
+        if not names:
+            raise ProblemError("a problem needs at least one network")
+        dup = [n for n, k in Counter(names).items() if k > 1]
+        if dup:
+            raise ProblemError("network names must be unique", column="name", value=dup[0])
+        known = set(names)
+        if self.default_capacity < 0:
+            raise ProblemError("default_capacity must be >= 0", column="default_capacity", value=self.default_capacity)
+        for a in self.attributes:
+            if a in ("sector", "actor_type", "area", "external", "id", "name", "organisation"):
+                raise ProblemError(
+                    f"{a!r} is a built-in field; declare only extra columns as attributes",
+                    column="attributes",
+                    value=a,
+                )
+            if a not in pool.extra_columns:
+                raise ProblemError(
+                    f"declared attribute is not a column of the candidate table (columns: {', '.join(pool.extra_columns) or 'none'})",
+                    file=pool.source,
+                    column="attributes",
+                    value=a,
+                )
+        for g, sectors in self.sector_groups.items():
+            for s in sectors:
+                if s not in pool.sectors:
+                    raise ProblemError(
+                        f"sector group {g!r} names a sector nobody in the pool has; pool sectors: {', '.join(pool.sectors)}",
+                        column="sector_groups",
+                        value=s,
+                    )
+        for node in self.ties.nodes:
+            if node not in pool:
+                raise ProblemError(
+                    "a tie names a person who is not in the candidate table", column="ties", value=node
+                )
+        for a, b in self.ties.edges:
+            if a == b:
+                raise ProblemError("a person cannot be tied to themself", column="ties", value=a)
+        for label, pairs in (("conflicts", self.conflicts), ("must_pairs", self.must_pairs)):
+            for a, b in pairs:
+                for x in (a, b):
+                    if x not in pool:
+                        raise ProblemError(f"{label} names an unknown candidate id", column=label, value=x)
+                if a == b:
+                    raise ProblemError(f"{label} pairs a person with themself", column=label, value=a)
+        clash = {frozenset(p) for p in self.conflicts} & {frozenset(p) for p in self.must_pairs}
+        if clash:
+            raise ProblemError(
+                "the same pair is both a conflict and a must-pair; keep one",
+                column="conflicts",
+                value=sorted(next(iter(clash))),
+            )
+        for a, b in self.share_members:
+            for x in (a, b):
+                if x not in known:
+                    raise ProblemError(
+                        f"share_members names an unknown network; networks: {', '.join(names)}",
+                        column="share_members",
+                        value=x,
+                    )
+        for label, ids in (("required", self.required), ("excluded", self.excluded)):
+            for x in ids:
+                if x not in pool:
+                    raise ProblemError(f"{label} names an unknown candidate id", column=label, value=x)
+        both = set(self.required) & set(self.excluded)
+        if both:
+            raise ProblemError(
+                "the same people are required and excluded; keep one", column="required", value=sorted(both)
+            )
+        if self.dissimilarity is not None:
+            d = self.dissimilarity
+            n = len(pool)
+            if d.shape != (n, n):
+                raise ProblemError(
+                    f"dissimilarity matrix must be {n} x {n} (pool order)", column="dissimilarity", value=d.shape
+                )
+            if not np.all(np.isfinite(d)):
+                raise ProblemError("dissimilarity matrix has NaN or infinite entries", column="dissimilarity")
+            if not np.allclose(d, d.T):
+                raise ProblemError("dissimilarity matrix must be symmetric", column="dissimilarity")
+        for spec in self.networks:
+            self._validate_network(spec)
+        self._validate_pins()
+
+    def _validate_network(self, spec: NetworkSpec) -> None:
+        pool = self.pool
+        where = f"network {spec.name!r}"
+        for q in spec.quotas:
+            if q.field not in QUOTA_FIELDS and q.field not in self.attributes:
+                raise ProblemError(
+                    f"{where}: quota field must be one of {', '.join(QUOTA_FIELDS)} or a declared attribute",
+                    column="quota.field",
+                    value=q.field,
+                )
+            if q.field == "actor_type":
+                bad = [v for v in q.values if v not in ACTOR_TYPES]
+                if bad:
+                    raise ProblemError(
+                        f"{where}: quota names an unknown actor type; use {', '.join(ACTOR_TYPES)}",
+                        column="quota.values",
+                        value=bad[0],
+                    )
+            elif q.field == "sector":
+                bad = [v for v in q.values if v not in pool.sectors]
+                if bad:
+                    raise ProblemError(
+                        f"{where}: quota names a sector nobody in the pool has; pool sectors: {', '.join(pool.sectors)}",
+                        column="quota.values",
+                        value=bad[0],
+                    )
+            elif q.field == "external":
+                bad = [v for v in q.values if v not in ("true", "false")]
+                if bad:
+                    raise ProblemError(
+                        f"{where}: an external quota counts 'true' or 'false'", column="quota.values", value=bad[0]
+                    )
+            else:
+                present = set(pool.values(q.field))
+                bad = [v for v in q.values if v not in present]
+                if bad:
+                    raise ProblemError(
+                        f"{where}: quota on {q.field!r} names a value nobody in the pool has; values: {', '.join(sorted(present))}",
+                        column="quota.values",
+                        value=bad[0],
+                    )
+        for s in spec.skills:
+            holders = sum(1 for c in pool if s.skill in c.skills)
+            if holders < s.min:
+                raise ProblemError(
+                    f"{where}: requires {s.min} holder(s) of skill {s.skill!r} but the pool has {holders}",
+                    column="skill",
+                    value=s.skill,
+                )
+        if spec.meeting is not None:
+            unknown = [s for s in spec.meeting.slots if s not in pool.slots]
+            if unknown and len(unknown) == len(spec.meeting.slots):
+                raise ProblemError(
+                    f"{where}: none of the allowed meeting slots is offered by any candidate",
+                    column="meeting.slots",
+                    value=unknown[0],
+                )
+        for (a, b), _v in spec.synergy.items():
+            for s in (a, b):
+                if s not in pool.sectors:
+                    raise ProblemError(
+                        f"{where}: synergy names a sector nobody in the pool has; pool sectors: {', '.join(pool.sectors)}",
+                        column="synergy",
+                        value=s,
+                    )
+        for key in spec.weights:
+            try:
+                self.weights.term_weight(key)
+            except KeyError:
+                raise ProblemError(
+                    f"{where}: unknown objective weight; use one of the terms in docs/objective.md",
+                    column="weights",
+                    value=key,
+                ) from None
+        for label, ids in (("include", spec.include), ("exclude", spec.exclude)):
+            for x in ids:
+                if x not in pool:
+                    raise ProblemError(f"{where}: {label} names an unknown candidate id", column=label, value=x)
+        eligible = sum(1 for c in pool if self.eligible(c.id, spec.name))
+        if eligible < spec.min_size:
+            raise ProblemError(
+                f"{where}: needs at least {spec.min_size} members but only {eligible} candidates are "
+                "eligible (relevance, pins, exclusions); lower min_size or min_relevance",
+                column="min_size",
+                value=spec.min_size,
+            )
+
+    def _validate_pins(self) -> None:
+        pool = self.pool
+        pinned: dict[str, list[str]] = {}
+        for spec in self.networks:
+            for x in spec.include:
+                pinned.setdefault(x, []).append(spec.name)
+                if x in self.excluded:
+                    raise ProblemError(
+                        f"network {spec.name!r}: pins in a person who is excluded everywhere",
+                        column="include",
+                        value=x,
+                    )
+                if not self.eligible(x, spec.name, ignore_pins=True):
+                    raise ProblemError(
+                        f"network {spec.name!r}: pins in a person whose relevance "
+                        f"{self.relevance(x, spec.name):g} is below min_relevance {spec.min_relevance}",
+                        column="include",
+                        value=x,
+                    )
+        for x, nets in pinned.items():
+            if len(nets) > self.capacity(x):
+                raise ProblemError(
+                    f"pinned into {len(nets)} networks ({', '.join(nets)}) but capacity is {self.capacity(x)}",
+                    file=pool.source,
+                    column="include",
+                    value=x,
+                )
+            for i, a in enumerate(nets):
+                for b in nets[i + 1 :]:
+                    if not self.may_share(a, b):
+                        raise ProblemError(
+                            f"pinned into {a!r} and {b!r}, which may not share members; "
+                            "add the pair to share_members or drop a pin",
+                            column="include",
+                            value=x,
+                        )
+        for spec in self.networks:
+            inc = set(spec.include)
+            for a, b in self.conflicts:
+                if a in inc and b in inc:
+                    raise ProblemError(
+                        f"network {spec.name!r}: pins in both people of a conflict", column="include", value=(a, b)
+                    )
+            for a, b in self.must_pairs:
+                for x, y in ((a, b), (b, a)):
+                    if x in inc and (y in spec.exclude or y in self.excluded):
+                        raise ProblemError(
+                            f"network {spec.name!r}: pins in {x!r} but their must-pair partner is excluded",
+                            column="include",
+                            value=(x, y),
+                        )
+
+    # ------------------------------------------------------------- accessors
+    def network(self, name: str) -> NetworkSpec:
+        """The network spec with this name."""
+        for spec in self.networks:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def network_names(self) -> tuple[str, ...]:
+        """Network names in spec order."""
+        return tuple(n.name for n in self.networks)
+
+    def capacity(self, cid: str) -> int:
+        """How many networks a candidate can join."""
+        c = self.pool[cid].capacity
+        return self.default_capacity if c is None else c
+
+    def may_share(self, a: str, b: str) -> bool:
+        """Whether networks ``a`` and ``b`` may have members in common."""
+        key = (a, b) if a <= b else (b, a)
+        return key in self.share_members
+
+    def relevance(self, cid: str, network: str) -> float:
+        """Relevance of a candidate to a network (see ``docs/formats.md``)."""
+        c = self.pool[cid]
+        if network in c.relevance:
+            return float(c.relevance[network])
+        spec = self.network(network)
+        return 1.0 if set(c.themes) & set(spec.tags) else 0.0
+
+    def eligible(self, cid: str, network: str, *, ignore_pins: bool = False) -> bool:
+        """Whether a candidate may sit in a network at all (relevance, exclusions, capacity)."""
+        spec = self.network(network)
+        if not ignore_pins and (cid in spec.exclude or cid in self.excluded):
+            return False
+        if self.capacity(cid) < 1:
+            return False
+        return not (spec.min_relevance is not None and self.relevance(cid, network) < spec.min_relevance)
+
+    def network_weights(self, network: str) -> Weights:
+        """Objective weights for one network (global weights with its overrides)."""
+        spec = self.network(network)
+        return self.weights.merged(spec.weights) if spec.weights else self.weights
+
+    # ------------------------------------------------------------- behaviour
+    def replace(self, **changes: Any) -> Problem:
+        """A modified, re-validated copy.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> p = evo.datasets.tiny()
+        >>> p.replace(default_capacity=2).default_capacity
+        2
+        """
+        return dataclasses.replace(self, **changes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        for f in dataclasses.fields(self):
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            if f.name == "ties":
+                if set(a.nodes) != set(b.nodes):
+                    return False
+                ea = {frozenset((u, v)): dict(d) for u, v, d in a.edges(data=True)}
+                eb = {frozenset((u, v)): dict(d) for u, v, d in b.edges(data=True)}
+                if ea != eb:
+                    return False
+            elif f.name == "dissimilarity":
+                if (a is None) != (b is None) or (a is not None and not np.array_equal(a, b)):
+                    return False
+            elif a != b:
+                return False
+        return True
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return (
+            f"Problem(name={self.name!r}, candidates={len(self.pool)}, "
+            f"ties={self.ties.number_of_edges()}, networks={list(self.network_names)})"
+        )
+
+    def summary(self) -> str:
+        """A readable summary: the pool by sector and actor type, the networks and their rules."""
+        pool = self.pool
+        lines = [
+            f"Problem {self.name or '(unnamed)'}: {len(pool)} candidates, "
+            f"{self.ties.number_of_edges()} ties, {len(self.networks)} networks"
+        ]
+        lines.append("Pool by sector:")
+        sectors = Counter(c.sector for c in pool)
+        for s, k in sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {s:<24} {k:>5}  {k / len(pool):>5.1%}")
+        lines.append("Pool by actor type:")
+        actors = Counter(c.actor_type for c in pool)
+        for a in ACTOR_TYPES:
+            if actors.get(a):
+                lines.append(f"  {a:<24} {actors[a]:>5}  {actors[a] / len(pool):>5.1%}")
+        ext = sum(1 for c in pool if c.external)
+        if ext:
+            lines.append(f"External experts: {ext}")
+        if self.attributes:
+            lines.append(f"Diversity attributes: {', '.join(self.attributes)}")
+        lines.append("Networks:")
+        for spec in self.networks:
+            eligible = sum(1 for c in pool if self.eligible(c.id, spec.name))
+            title = f" — {spec.theme}" if spec.theme and spec.theme != spec.name else ""
+            lines.append(f"  {spec.name}{title} ({eligible} eligible)")
+            lines += [f"    {line}" for line in spec.describe()]
+        rules = []
+        if self.share_members:
+            rules.append("may share members: " + ", ".join(f"{a}~{b}" for a, b in self.share_members))
+        if self.conflicts:
+            rules.append(f"{len(self.conflicts)} conflict pair(s)")
+        if self.must_pairs:
+            rules.append(f"{len(self.must_pairs)} must-pair(s)")
+        if self.required:
+            rules.append(f"{len(self.required)} required")
+        if self.excluded:
+            rules.append(f"{len(self.excluded)} excluded")
+        if self.assign_all:
+            rules.append("everyone must be placed")
+        if self.dissimilarity is not None:
+            rules.append("pairwise dissimilarity matrix")
+        if rules:
+            lines.append("Global rules: " + "; ".join(rules))
+        w = self.weights
+        lines.append(f"Objective: {w.mode}")
+        return "\n".join(lines)
