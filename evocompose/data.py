@@ -296,7 +296,9 @@ class NetworkSpec:
     def __hash__(self) -> int:
         return hash((self.name, self.min_size, self.max_size))
 
-    def _err(self, message: str, column: str | None = None, value: object = ...) -> NetworkSpecError:
+    def _err(
+        self, message: str, column: str | None = None, value: object = ...
+    ) -> NetworkSpecError:
         return NetworkSpecError(f"network {self.name!r}: {message}", column=column, value=value)
 
     def _validate(self) -> None:
@@ -318,7 +320,9 @@ class NetworkSpec:
             raise self._err("min_relevance must be in [0, 1]", "min_relevance", self.min_relevance)
         if self.max_per_organisation is not None and self.max_per_organisation < 1:
             raise self._err(
-                "max_per_organisation must be >= 1", "max_per_organisation", self.max_per_organisation
+                "max_per_organisation must be >= 1",
+                "max_per_organisation",
+                self.max_per_organisation,
             )
         if self.min_known < 0:
             raise self._err("min_known must be >= 0", "min_known", self.min_known)
@@ -359,11 +363,15 @@ class NetworkSpec:
                 )
         if self.meeting is not None:
             if not 0 < self.meeting.quorum <= 1:
-                raise self._err("meeting quorum must be in (0, 1]", "meeting.quorum", self.meeting.quorum)
+                raise self._err(
+                    "meeting quorum must be in (0, 1]", "meeting.quorum", self.meeting.quorum
+                )
             for slot in self.meeting.slots:
                 if not SLOT_RE.match(slot):
                     raise self._err(
-                        "malformed slot; write <day>-<time> such as tue-evening", "meeting.slots", slot
+                        "malformed slot; write <day>-<time> such as tue-evening",
+                        "meeting.slots",
+                        slot,
                     )
         both = set(self.include) & set(self.exclude)
         if both:
@@ -378,8 +386,12 @@ class NetworkSpec:
                 "include",
                 len(self.include),
             )
-        if self.bridge is not None and (self.bridge.min < 0 or self.bridge.mode not in ("share", "share_or_tie")):
-            raise self._err("bridge needs min >= 0 and mode 'share' or 'share_or_tie'", "bridge", self.bridge)
+        if self.bridge is not None and (
+            self.bridge.min < 0 or self.bridge.mode not in ("share", "share_or_tie")
+        ):
+            raise self._err(
+                "bridge needs min >= 0 and mode 'share' or 'share_or_tie'", "bridge", self.bridge
+            )
 
     def synergy_of(self, sector_a: str, sector_b: str) -> float:
         """Complementarity of a member pair from these two sectors."""
@@ -409,7 +421,8 @@ class NetworkSpec:
             lines.append(f"pinned out: {len(self.exclude)}")
         if self.synergy:
             lines.append(
-                "synergy: " + ", ".join(f"{a}×{b}={v:g}" for (a, b), v in sorted(self.synergy.items()))
+                "synergy: "
+                + ", ".join(f"{a}×{b}={v:g}" for (a, b), v in sorted(self.synergy.items()))
             )
         return lines
 
@@ -484,7 +497,11 @@ class Problem:
         set_(self, "networks", tuple(self.networks))
         set_(self, "conflicts", _pairs(self.conflicts))
         set_(self, "must_pairs", _pairs(self.must_pairs))
-        set_(self, "share_members", tuple(sorted({tuple(sorted(p)) for p in _pairs(self.share_members)})))  # type: ignore[misc]
+        set_(
+            self,
+            "share_members",
+            tuple(sorted({tuple(sorted(p)) for p in _pairs(self.share_members)})),
+        )  # type: ignore[misc]
         set_(self, "attributes", tuple(self.attributes))
         set_(self, "required", tuple(self.required))
         set_(self, "excluded", tuple(self.excluded))
@@ -514,7 +531,11 @@ class Problem:
             raise ProblemError("network names must be unique", column="name", value=dup[0])
         known = set(names)
         if self.default_capacity < 0:
-            raise ProblemError("default_capacity must be >= 0", column="default_capacity", value=self.default_capacity)
+            raise ProblemError(
+                "default_capacity must be >= 0",
+                column="default_capacity",
+                value=self.default_capacity,
+            )
         for a in self.attributes:
             if a in ("sector", "actor_type", "area", "external", "id", "name", "organisation"):
                 raise ProblemError(
@@ -540,7 +561,9 @@ class Problem:
         for node in self.ties.nodes:
             if node not in pool:
                 raise ProblemError(
-                    "a tie names a person who is not in the candidate table", column="ties", value=node
+                    "a tie names a person who is not in the candidate table",
+                    column="ties",
+                    value=node,
                 )
         for a, b in self.ties.edges:
             if a == b:
@@ -549,9 +572,13 @@ class Problem:
             for a, b in pairs:
                 for x in (a, b):
                     if x not in pool:
-                        raise ProblemError(f"{label} names an unknown candidate id", column=label, value=x)
+                        raise ProblemError(
+                            f"{label} names an unknown candidate id", column=label, value=x
+                        )
                 if a == b:
-                    raise ProblemError(f"{label} pairs a person with themself", column=label, value=a)
+                    raise ProblemError(
+                        f"{label} pairs a person with themself", column=label, value=a
+                    )
         clash = {frozenset(p) for p in self.conflicts} & {frozenset(p) for p in self.must_pairs}
         if clash:
             raise ProblemError(
@@ -570,21 +597,29 @@ class Problem:
         for label, ids in (("required", self.required), ("excluded", self.excluded)):
             for x in ids:
                 if x not in pool:
-                    raise ProblemError(f"{label} names an unknown candidate id", column=label, value=x)
+                    raise ProblemError(
+                        f"{label} names an unknown candidate id", column=label, value=x
+                    )
         both = set(self.required) & set(self.excluded)
         if both:
             raise ProblemError(
-                "the same people are required and excluded; keep one", column="required", value=sorted(both)
+                "the same people are required and excluded; keep one",
+                column="required",
+                value=sorted(both),
             )
         if self.dissimilarity is not None:
             d = self.dissimilarity
             n = len(pool)
             if d.shape != (n, n):
                 raise ProblemError(
-                    f"dissimilarity matrix must be {n} x {n} (pool order)", column="dissimilarity", value=d.shape
+                    f"dissimilarity matrix must be {n} x {n} (pool order)",
+                    column="dissimilarity",
+                    value=d.shape,
                 )
             if not np.all(np.isfinite(d)):
-                raise ProblemError("dissimilarity matrix has NaN or infinite entries", column="dissimilarity")
+                raise ProblemError(
+                    "dissimilarity matrix has NaN or infinite entries", column="dissimilarity"
+                )
             if not np.allclose(d, d.T):
                 raise ProblemError("dissimilarity matrix must be symmetric", column="dissimilarity")
         for spec in self.networks:
@@ -621,7 +656,9 @@ class Problem:
                 bad = [v for v in q.values if v not in ("true", "false")]
                 if bad:
                     raise ProblemError(
-                        f"{where}: an external quota counts 'true' or 'false'", column="quota.values", value=bad[0]
+                        f"{where}: an external quota counts 'true' or 'false'",
+                        column="quota.values",
+                        value=bad[0],
                     )
             else:
                 present = set(pool.values(q.field))
@@ -641,20 +678,20 @@ class Problem:
                     value=s.skill,
                 )
         if spec.meeting is not None:
-            unknown = [s for s in spec.meeting.slots if s not in pool.slots]
+            unknown = [t for t in spec.meeting.slots if t not in pool.slots]
             if unknown and len(unknown) == len(spec.meeting.slots):
                 raise ProblemError(
                     f"{where}: none of the allowed meeting slots is offered by any candidate",
                     column="meeting.slots",
                     value=unknown[0],
                 )
-        for (a, b), _v in spec.synergy.items():
-            for s in (a, b):
-                if s not in pool.sectors:
+        for a, b in spec.synergy:
+            for sector in (a, b):
+                if sector not in pool.sectors:
                     raise ProblemError(
                         f"{where}: synergy names a sector nobody in the pool has; pool sectors: {', '.join(pool.sectors)}",
                         column="synergy",
-                        value=s,
+                        value=sector,
                     )
         for key in spec.weights:
             try:
@@ -668,7 +705,9 @@ class Problem:
         for label, ids in (("include", spec.include), ("exclude", spec.exclude)):
             for x in ids:
                 if x not in pool:
-                    raise ProblemError(f"{where}: {label} names an unknown candidate id", column=label, value=x)
+                    raise ProblemError(
+                        f"{where}: {label} names an unknown candidate id", column=label, value=x
+                    )
         eligible = sum(1 for c in pool if self.eligible(c.id, spec.name))
         if eligible < spec.min_size:
             raise ProblemError(
@@ -719,7 +758,9 @@ class Problem:
             for a, b in self.conflicts:
                 if a in inc and b in inc:
                     raise ProblemError(
-                        f"network {spec.name!r}: pins in both people of a conflict", column="include", value=(a, b)
+                        f"network {spec.name!r}: pins in both people of a conflict",
+                        column="include",
+                        value=(a, b),
                     )
             for a, b in self.must_pairs:
                 for x, y in ((a, b), (b, a)):
@@ -768,7 +809,9 @@ class Problem:
             return False
         if self.capacity(cid) < 1:
             return False
-        return not (spec.min_relevance is not None and self.relevance(cid, network) < spec.min_relevance)
+        return not (
+            spec.min_relevance is not None and self.relevance(cid, network) < spec.min_relevance
+        )
 
     def network_weights(self, network: str) -> Weights:
         """Objective weights for one network (global weights with its overrides)."""
@@ -847,7 +890,9 @@ class Problem:
             lines += [f"    {line}" for line in spec.describe()]
         rules = []
         if self.share_members:
-            rules.append("may share members: " + ", ".join(f"{a}~{b}" for a, b in self.share_members))
+            rules.append(
+                "may share members: " + ", ".join(f"{a}~{b}" for a, b in self.share_members)
+            )
         if self.conflicts:
             rules.append(f"{len(self.conflicts)} conflict pair(s)")
         if self.must_pairs:

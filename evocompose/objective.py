@@ -118,7 +118,9 @@ class Weights:
     order: tuple[str, ...] = TERMS
 
     def __hash__(self) -> int:
-        return hash(tuple(getattr(self, f.name) for f in fields(self) if f.name != "attribute_weights"))
+        return hash(
+            tuple(getattr(self, f.name) for f in fields(self) if f.name != "attribute_weights")
+        )
 
     def term_weight(self, term: str) -> float:
         """Weight of one term (``attributes`` uses the default attribute weight)."""

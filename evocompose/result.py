@@ -80,7 +80,9 @@ class Composition:
         object.__setattr__(self, "slots", s)
 
     def __hash__(self) -> int:
-        return hash((tuple(sorted(self.members.items())), tuple(sorted(self.slots.items(), key=str))))
+        return hash(
+            (tuple(sorted(self.members.items())), tuple(sorted(self.slots.items(), key=str)))
+        )
 
     @property
     def networks(self) -> tuple[str, ...]:
@@ -99,7 +101,9 @@ class Composition:
         """Everybody placed in at least one network."""
         return frozenset(i for ids in self.members.values() for i in ids)
 
-    def to_frame(self, problem: Problem | None = None, *, pseudonymise: bool = False) -> pd.DataFrame:
+    def to_frame(
+        self, problem: Problem | None = None, *, pseudonymise: bool = False
+    ) -> pd.DataFrame:
         """One row per membership: ``network, candidate_id, slot``.
 
         Parameters
@@ -113,7 +117,11 @@ class Composition:
         rows: list[dict[str, Any]] = []
         for net, ids in self.members.items():
             for cid in ids:
-                row: dict[str, Any] = {"network": net, "candidate_id": cid, "slot": self.slots.get(net)}
+                row: dict[str, Any] = {
+                    "network": net,
+                    "candidate_id": cid,
+                    "slot": self.slots.get(net),
+                }
                 if problem is not None:
                     c = problem.pool[cid]
                     if not pseudonymise:
@@ -124,7 +132,9 @@ class Composition:
                         actor_type=c.actor_type,
                         area=c.area,
                         external=c.external,
-                        relevance=problem.relevance(cid, net) if net in problem.network_names else None,
+                        relevance=problem.relevance(cid, net)
+                        if net in problem.network_names
+                        else None,
                     )
                 rows.append(row)
         cols = ["network", "candidate_id", "slot"]
@@ -145,7 +155,11 @@ class Composition:
             strict=True,
         ):
             members.setdefault(net, []).append(cid)
-            if slot is not None and not (isinstance(slot, float) and slot != slot) and str(slot) != "":
+            if (
+                slot is not None
+                and not (isinstance(slot, float) and slot != slot)
+                and str(slot) != ""
+            ):
                 slots[net] = str(slot)
         return cls(members, slots)
 
@@ -217,7 +231,9 @@ class Result:
 
     def summary(self) -> str:
         """Readable report: status, objective, bound, gap and terms."""
-        lines = [f"Status: {self.status}  ({self.solver}, seed {self.seed}, {self.workers} worker(s))"]
+        lines = [
+            f"Status: {self.status}  ({self.solver}, seed {self.seed}, {self.workers} worker(s))"
+        ]
         if self.objective is not None:
             lines.append(f"Objective: {self.objective:,.2f}")
         if self.bound is not None:

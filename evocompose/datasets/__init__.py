@@ -39,7 +39,9 @@ def tiny() -> Problem:
     from evocompose.data import Candidate, NetworkSpec, Pool, Problem
 
     rows: list[dict[str, Any]] = [
-        dict(id="p1", sector="agriculture", actor_type="private", area="Rødvig", skills=("crafts",)),
+        dict(
+            id="p1", sector="agriculture", actor_type="private", area="Rødvig", skills=("crafts",)
+        ),
         dict(id="p2", sector="food", actor_type="private", area="Rødvig", skills=("marketing",)),
         dict(id="p3", sector="food", actor_type="public", area="Hårlev", skills=()),
         dict(id="p4", sector="tourism", actor_type="civil", area="Strøby", skills=("marketing",)),

@@ -1,0 +1,203 @@
+"""Command-line interface: ``evocompose <command>`` (or ``python -m evocompose.cli``).
+
+Commands
+--------
+demo
+    Compose the bundled Stevns example and write ``composition.xlsx``.
+summary
+    Load candidates, ties and networks and print the validated problem.
+solve
+    Compose from files and write the composition (CSV, XLSX or JSON).
+check
+    Check a composition (e.g. a hand-picked one) against every rule.
+
+Bad input ends with a one-line error naming the file, row, column and value,
+and exit status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evocompose.errors import EvocomposeError
+
+if TYPE_CHECKING:
+    from evocompose.data import Problem
+    from evocompose.result import Result
+
+__all__ = ["main"]
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--candidates", required=True, help="candidate table (.csv or .xlsx)")
+    p.add_argument("--sheet", default=None, help="sheet name in the candidate workbook")
+    p.add_argument("--ties", default=None, help="acquaintance edge list (.csv)")
+    p.add_argument("--networks", required=True, help="network specs (.toml)")
+
+
+def _add_solve_options(p: argparse.ArgumentParser, time_limit: float) -> None:
+    p.add_argument(
+        "--time-limit", type=float, default=time_limit, help="seconds (default %(default)s)"
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--solver", default="auto", help="auto, cpsat or search")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evocompose",
+        description="Compose diverse professional networks from a candidate pool.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="compose the bundled Stevns example")
+    demo.add_argument("--out", default="out/stevns", help="output folder (default %(default)s)")
+    demo.add_argument("--n", type=int, default=250, help="pool size of the generated example")
+    _add_solve_options(demo, 10.0)
+
+    summary = sub.add_parser("summary", help="print the validated problem")
+    _add_inputs(summary)
+
+    solve = sub.add_parser("solve", help="compose from files")
+    _add_inputs(solve)
+    _add_solve_options(solve, 30.0)
+    solve.add_argument("--out", required=True, help="output file (.csv, .xlsx or .json)")
+    solve.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="leave names and organisations out of the output",
+    )
+
+    chk = sub.add_parser("check", help="check a composition against every rule")
+    _add_inputs(chk)
+    chk.add_argument(
+        "--composition", required=True, help="composition (.csv/.xlsx with network, candidate_id)"
+    )
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Problem:
+    from evocompose.io import load_problem
+
+    return load_problem(args.candidates, args.ties, args.networks, sheet=args.sheet)
+
+
+def _solve(problem: Problem, args: argparse.Namespace) -> Result:
+    from evocompose.solve import solve
+
+    return solve(
+        problem,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        solver=args.solver,
+        progress=not args.quiet,
+    )
+
+
+def _print_composition(problem: Problem, result: Result) -> None:
+    comp = result.composition
+    if comp is None:
+        print(f"No composition: {result.status}")
+        return
+    for spec in problem.networks:
+        members = comp.members.get(spec.name, ())
+        slot = comp.slots.get(spec.name)
+        print(f"\n{spec.name} — {spec.theme}: {len(members)} members, meets {slot or '(no slot)'}")
+        for cid in members:
+            c = problem.pool[cid]
+            ext = " external" if c.external else ""
+            print(
+                f"  {cid:<8} {c.sector:<22} {c.actor_type:<10} {c.area:<16}"
+                f" relevance {problem.relevance(cid, spec.name):.2f}{ext}"
+            )
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from evocompose.check import check
+    from evocompose.datasets import stevns
+    from evocompose.io import write_composition
+
+    problem = stevns(seed=0, n=args.n)
+    print(problem.summary())
+    print(
+        f"\nComposing with time limit {args.time_limit:g} s, seed {args.seed}, {args.workers} workers ..."
+    )
+    result = _solve(problem, args)
+    _print_composition(problem, result)
+    print()
+    print(result.summary())
+    if result.composition is None:
+        return 1
+    violations = check(problem, result.composition)
+    print(f"Independent check: {'passed' if not violations else f'{len(violations)} violation(s)'}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "composition.xlsx"
+    write_composition(result.composition, path, problem=problem)
+    print(f"Wrote {path}")
+    return 0 if not violations else 1
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    print(_load(args).summary())
+    return 0
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    from evocompose.io import write_composition
+
+    problem = _load(args)
+    result = _solve(problem, args)
+    _print_composition(problem, result)
+    print()
+    print(result.summary())
+    if result.composition is None:
+        return 1
+    write_composition(
+        result.composition, Path(args.out), problem=problem, pseudonymise=args.pseudonymise
+    )
+    print(f"Wrote {args.out}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from evocompose.check import check
+    from evocompose.io import read_composition
+
+    problem = _load(args)
+    comp = read_composition(args.composition, problem)
+    violations = check(problem, comp)
+    if not violations:
+        print("All rules hold.")
+        return 0
+    print(f"{len(violations)} rule violation(s):")
+    for v in violations:
+        print(f"  [{v.rule}] {v.message}")
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    commands = {
+        "demo": _cmd_demo,
+        "summary": _cmd_summary,
+        "solve": _cmd_solve,
+        "check": _cmd_check,
+    }
+    try:
+        return commands[args.command](args)
+    except EvocomposeError as exc:
+        print(f"evocompose: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
