@@ -1,0 +1,97 @@
+"""The public entry point :func:`solve`: pick a backend and run it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from evocompose.errors import SolverError
+
+if TYPE_CHECKING:
+    from evocompose.data import Problem
+    from evocompose.result import Composition, Result
+
+__all__ = ["solve"]
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 2,
+    progress: Callable[[Any], None] | bool | None = None,
+    solver: str = "auto",
+    hint: Composition | None = None,
+    log: bool = False,
+) -> Result:
+    """Compose the networks of ``problem``.
+
+    Parameters
+    ----------
+    problem : Problem
+    time_limit : float
+        Wall-clock seconds (model building included); the best composition
+        found so far is returned when it runs out.
+    seed : int
+        Random seed of the backend.
+    workers : int
+        Search threads. The same problem, seed and number of workers give the
+        same composition when the search ends by proving optimality; a search
+        cut by the time limit depends on timing when ``workers > 1``.
+    progress : callable or bool, optional
+        Called with a :class:`~evocompose.solvers.cpsat.Progress`
+        ``(seconds, objective, bound)`` at each improving solution; ``True``
+        prints one line per improvement (no personal data).
+    solver : {"auto", "cpsat", "search"}
+        Backend; ``"auto"`` is CP-SAT for now.
+    hint : Composition, optional
+        A starting composition (solution hint).
+    log : bool
+        Print the backend's own search log.
+
+    Returns
+    -------
+    Result
+        ``objective`` is recomputed from the composition with
+        :func:`evocompose.objective.evaluate`; ``status`` is OPTIMAL only when
+        the backend proved it.
+
+    Raises
+    ------
+    SolverError
+        Unknown or unavailable backend, or a model the backend cannot handle.
+
+    Examples
+    --------
+    >>> import evocompose as evo
+    >>> from evocompose.solve import solve
+    >>> r = solve(evo.datasets.tiny(), time_limit=5)
+    >>> r.status.value, r.composition.size("a") + r.composition.size("b")
+    ('OPTIMAL', 6)
+    """
+    from evocompose.solvers import BACKENDS
+
+    name = "cpsat" if solver == "auto" else solver
+    backend = BACKENDS.get(name)
+    if backend is None:
+        if name == "search":
+            raise SolverError(
+                "solver 'search' is not available yet; use solver='cpsat'", value=solver
+            )
+        raise SolverError(
+            f"unknown solver; use one of {', '.join(['auto', *sorted(BACKENDS)])}", value=solver
+        )
+    if time_limit <= 0:
+        raise SolverError("time_limit must be > 0 seconds", value=time_limit)
+    if workers < 1:
+        raise SolverError("workers must be >= 1", value=workers)
+    return backend(
+        problem,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        progress=progress,
+        hint=hint,
+        log=log,
+    )

@@ -1,0 +1,376 @@
+"""Objective terms of the CP-SAT model.
+
+Every term of :mod:`evocompose.objective` is built as a float linear form
+over model variables (:class:`Lin`), weighted per network with
+:meth:`evocompose.Problem.network_weights`, so that for every integer
+solution the form equals ``weighted_total(evaluate(...))`` term by term.
+
+Encodings (``s`` = size, ``c_v`` = members with value ``v``):
+
+* attribute diversity ``C(s,2) - sum_v C(c_v,2)``: ``C(s,2)`` is a constant when
+  ``min_size = max_size`` and otherwise ``sum_k C(k,2) w_k`` over a one-hot
+  ``w`` of the size; each ``C(c_v,2)`` is ``sum_k (k-1) z[v,k]`` over the
+  ordered incremental booleans ``z[v,k] = [c_v >= k]``. The LP relaxation of
+  the convex part is exact, which gives CP-SAT a strong bound.
+* skills ``c_k (s - c_k) = C(s,2) - C(c_k,2) - C(s-c_k,2)``: a binary attribute
+  (holders / non-holders) with the same encoding.
+* new cross-sector ties: sector mismatches minus one ``p[ij,g] >= x_i + x_j - 1``
+  per *tie edge* between different sectors (only tie edges get pair variables).
+* cohesion bonus: ``b[i,g] <= x[i,g]``, ``t * b[i,g] <= sum_{j in N(i)} x[j,g]``.
+* relevance: ``sum rel[i,g] x[i,g]``.
+* synergy: ``sum_{u<v} syn[u,v] c_u c_v + sum_u syn[u,u] C(c_u,2)``; products
+  with ``AddMultiplicationEquality`` on small-domain sector counts.
+* spread: ``u[i] <= sum_g x[i,g]``.
+* dissimilarity: pair variables ``y[ij,g]`` (n² per network: see
+  :data:`MAX_DISSIMILARITY_N`).
+
+The pair/indicator variables (``p``, ``b``, ``u``, ``y``) are constrained on
+both sides, so that they are exact in *every* solution, not only at the
+optimum: the solver's objective of any intermediate solution then equals the
+reference evaluation (within the rounding bound below), whatever the signs of
+the weights.
+
+Scaling: CP-SAT needs integer coefficients. Each variable's total float
+coefficient is multiplied by :data:`SCALE` (1000) and rounded. The error of
+the scaled objective, divided by ``SCALE``, is at most
+``sum_var |coef*SCALE - round(coef*SCALE)| * ub(var) / SCALE`` (at most
+``0.5/SCALE`` per unit of variable range); it is zero when every weight and
+relevance/synergy/dissimilarity value is a multiple of ``1/SCALE``.
+:func:`scaled_expr` returns this bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from evocompose.errors import SolverError
+from evocompose.objective import TERMS
+
+from .model import CpsatModel, IntVar, comb2
+
+if TYPE_CHECKING:
+    from evocompose.objective import Weights
+
+__all__ = ["MAX_DISSIMILARITY_N", "SCALE", "Lin", "build_terms", "scaled_expr"]
+
+#: Objective coefficients are multiplied by this and rounded to integers.
+SCALE = 1000
+#: Largest pool for the pairwise dissimilarity term (n² pair variables per network).
+MAX_DISSIMILARITY_N = 150
+
+
+@dataclass
+class Lin:
+    """A float linear form ``constant + sum coef * var`` keyed by variable index."""
+
+    terms: dict[int, tuple[IntVar, float]] = field(default_factory=dict)
+    constant: float = 0.0
+
+    def add(self, var: IntVar, coef: float) -> None:
+        """Add ``coef * var``."""
+        if coef == 0:
+            return
+        k = var.index
+        old = self.terms.get(k)
+        self.terms[k] = (var, coef + (old[1] if old else 0.0))
+
+    def add_lin(self, other: Lin, factor: float = 1.0) -> None:
+        """Add ``factor * other``."""
+        if factor == 0:
+            return
+        for var, coef in other.terms.values():
+            self.add(var, factor * coef)
+        self.constant += factor * other.constant
+
+    def is_zero(self) -> bool:
+        """Whether the form is identically zero."""
+        return self.constant == 0 and all(c == 0 for _, c in self.terms.values())
+
+
+def _max_abs(var: IntVar) -> int:
+    """Largest absolute value in a variable's domain (the proto's repeated field
+    does not support negative indexing)."""
+    dom = list(var.proto.domain)
+    return max(abs(dom[0]), abs(dom[-1])) if dom else 1
+
+
+def scaled_expr(lin: Lin, scale: int = SCALE) -> tuple[cp_model.LinearExpr, float]:
+    """Integer CP-SAT expression ``round(scale * lin)`` and its error bound (in objective units).
+
+    Variables are sorted by index, so the expression is built deterministically.
+    """
+    variables: list[IntVar] = []
+    coefs: list[int] = []
+    err = 0.0
+    for k in sorted(lin.terms):
+        var, coef = lin.terms[k]
+        c = round(coef * scale)
+        ub = _max_abs(var)
+        err += abs(coef * scale - c) * ub
+        if c:
+            variables.append(var)
+            coefs.append(c)
+    const = round(lin.constant * scale)
+    err += abs(lin.constant * scale - const)
+    return cp_model.LinearExpr.weighted_sum(variables, coefs) + const, err / scale
+
+
+# ------------------------------------------------------------------ pieces
+def _comb2_size(m: CpsatModel, g: int) -> Lin:
+    """``C(size_g, 2)`` as a linear form."""
+    lo, hi = m.size_bounds[g]
+    out = Lin()
+    if lo == hi:
+        out.constant = float(comb2(lo))
+    else:
+        for k, w in m.size_onehot(g):
+            out.add(w, float(comb2(k)))
+    return out
+
+
+def _comb2_count(m: CpsatModel, g: int, key: str, indices: list[int]) -> Lin:
+    """``C(c, 2)`` of a group count, via the incremental encoding."""
+    enc = m.count_encoding(g, key, indices)
+    out = Lin()
+    for k, z in enumerate(enc.z):
+        out.add(z, float(k))  # z[k] stands for count >= k+1, contributing k
+    return out
+
+
+def _groups(m: CpsatModel, g: int, attr: str) -> list[tuple[str, list[int]]]:
+    """Eligible candidates of network ``g`` grouped by ``attr`` value, values sorted."""
+    pool = m.problem.pool
+    groups: dict[str, list[int]] = {}
+    for i in m.eligible[g]:
+        groups.setdefault(pool.candidates[i].attribute(attr), []).append(i)
+    return [(v, groups[v]) for v in sorted(groups)]
+
+
+def mismatches(m: CpsatModel, g: int, attr: str) -> Lin:
+    """Mismatched member pairs on a categorical attribute: ``C(s,2) - sum_v C(c_v,2)``."""
+    out = _comb2_size(m, g)
+    for value, idx in _groups(m, g, attr):
+        out.add_lin(_comb2_count(m, g, f"{attr}={value}", idx), -1.0)
+    return out
+
+
+def skill_pairs(m: CpsatModel, g: int) -> Lin:
+    """``sum_k c_k (s - c_k)`` over the pool's skills (sorted)."""
+    pool = m.problem.pool
+    out = Lin()
+    size2 = _comb2_size(m, g)
+    for skill in pool.skills:
+        holders = [i for i in m.eligible[g] if skill in pool.candidates[i].skills]
+        others = [i for i in m.eligible[g] if skill not in pool.candidates[i].skills]
+        if not holders:
+            continue
+        out.add_lin(size2)
+        out.add_lin(_comb2_count(m, g, f"skill:{skill}=1", holders), -1.0)
+        out.add_lin(_comb2_count(m, g, f"skill:{skill}=0", others), -1.0)
+    return out
+
+
+def known_cross_sector_pairs(m: CpsatModel, g: int) -> Lin:
+    """Tie edges between different sectors with both ends in ``g`` (``p = x_i AND x_j``)."""
+    pool = m.problem.pool
+    out = Lin()
+    name = m.problem.networks[g].name
+    for i in m.eligible[g]:
+        for j in m.neighbours[i]:
+            if j <= i or (j, g) not in m.x:
+                continue
+            if pool.candidates[i].sector == pool.candidates[j].sector:
+                continue
+            xi, xj = m.x[i, g], m.x[j, g]
+            p = m.model.new_bool_var(f"p[{name}][{pool.candidates[i].id}|{pool.candidates[j].id}]")
+            m.model.add_bool_or([~xi, ~xj, p])  # p >= xi + xj - 1
+            m.model.add_implication(p, xi)  # exact in every solution
+            m.model.add_implication(p, xj)
+            out.add(p, 1.0)
+    return out
+
+
+def cohesion_bonus(m: CpsatModel, g: int, target: int) -> Lin:
+    """Members knowing at least ``target`` others inside network ``g``."""
+    pool = m.problem.pool
+    name = m.problem.networks[g].name
+    out = Lin()
+    for i in m.eligible[g]:
+        if target <= 0:
+            out.add(m.x[i, g], 1.0)
+            continue
+        nbs = [j for j in m.neighbours[i] if (j, g) in m.x]
+        if len(nbs) < target:
+            continue
+        b = m.model.new_bool_var(f"b[{name}][{pool.candidates[i].id}]")
+        m.model.add_implication(b, m.x[i, g])
+        known = m.members_sum(g, nbs)
+        m.model.add(known >= target).only_enforce_if(b)
+        # exact in every solution: b = x_i AND known >= target
+        m.model.add(known <= target - 1).only_enforce_if([m.x[i, g], ~b])
+        out.add(b, 1.0)
+    return out
+
+
+def relevance_sum(m: CpsatModel, g: int) -> Lin:
+    """``sum_i rel[i, g] x[i, g]``."""
+    problem = m.problem
+    name = problem.networks[g].name
+    out = Lin()
+    for i in m.eligible[g]:
+        out.add(m.x[i, g], problem.relevance(problem.pool.candidates[i].id, name))
+    return out
+
+
+def synergy_sum(m: CpsatModel, g: int) -> Lin:
+    """Sum of sector synergies over member pairs (products of sector counts)."""
+    spec = m.problem.networks[g]
+    groups = dict(_groups(m, g, "sector"))
+    out = Lin()
+    for (a, b), value in sorted(spec.synergy.items()):
+        if value == 0 or a not in groups or b not in groups:
+            continue
+        if a == b:
+            out.add_lin(_comb2_count(m, g, f"sector={a}", groups[a]), value)
+            continue
+        ca = m.count_var(g, f"sector={a}", groups[a])
+        cb = m.count_var(g, f"sector={b}", groups[b])
+        ub_a = _max_abs(ca)
+        ub_b = _max_abs(cb)
+        prod = m.model.new_int_var(0, ub_a * ub_b, f"prod[{spec.name}][{a}|{b}]")
+        m.model.add_multiplication_equality(prod, [ca, cb]).with_name(
+            f"synergy[{spec.name}][{a}|{b}]"
+        )
+        out.add(prod, value)
+    return out
+
+
+def dissimilarity_sum(m: CpsatModel, g: int) -> Lin:
+    """Sum of the dissimilarity matrix over member pairs (pair variables; n²!)."""
+    d = m.problem.dissimilarity
+    assert d is not None
+    name = m.problem.networks[g].name
+    out = Lin()
+    elig = m.eligible[g]
+    for a, i in enumerate(elig):
+        for j in elig[a + 1 :]:
+            v = float(d[i, j])
+            if v == 0:
+                continue
+            xi, xj = m.x[i, g], m.x[j, g]
+            y = m.model.new_bool_var(f"y[{name}][{i}|{j}]")
+            m.model.add_implication(y, xi)
+            m.model.add_implication(y, xj)
+            m.model.add_bool_or([~xi, ~xj, y])
+            out.add(y, v)
+    return out
+
+
+def spread_count(m: CpsatModel) -> Lin:
+    """Distinct people placed: ``u[i] = OR_g x[i, g]``."""
+    problem = m.problem
+    out = Lin()
+    n_net = len(problem.networks)
+    for i, cid in enumerate(problem.pool.ids):
+        xs = [m.x[i, g] for g in range(n_net) if (i, g) in m.x]
+        if not xs:
+            continue
+        if len(xs) == 1:
+            out.add(xs[0], 1.0)
+            continue
+        u = m.model.new_bool_var(f"u[{cid}]")
+        m.model.add_bool_or([*xs, ~u])
+        for x in xs:
+            m.model.add_implication(x, u)
+        out.add(u, 1.0)
+    return out
+
+
+# ------------------------------------------------------------------ assembly
+def _weight(w: Weights, term: str) -> float:
+    return w.term_weight(term)
+
+
+def build_terms(m: CpsatModel, *, terms: tuple[str, ...] = TERMS) -> dict[str, Lin]:
+    """Weighted linear form of every objective term with a non-zero weight somewhere.
+
+    Parameters
+    ----------
+    m : CpsatModel
+    terms : tuple of str
+        Terms to build (default all).
+
+    Returns
+    -------
+    dict of str to Lin
+        ``term -> sum_g weight_g(term) * raw_g(term)`` (``spread`` uses the
+        global weight), so that the sum of the forms equals
+        :func:`evocompose.objective.weighted_total` for every solution.
+
+    Raises
+    ------
+    SolverError
+        When the dissimilarity term is present and the pool is larger than
+        :data:`MAX_DISSIMILARITY_N`.
+    """
+    problem = m.problem
+    out: dict[str, Lin] = {}
+    for term in terms:
+        total = Lin()
+        if term == "spread":
+            wt = problem.weights.spread
+            if wt:
+                total.add_lin(spread_count(m), wt)
+        elif term == "dissimilarity" and problem.dissimilarity is None:
+            pass
+        else:
+            for g, spec in enumerate(problem.networks):
+                w = problem.network_weights(spec.name)
+                wt = _weight(w, term)
+                if wt == 0:
+                    continue
+                if term in ("sector", "actor_type", "area"):
+                    raw = mismatches(m, g, term)
+                elif term == "attributes":
+                    raw = Lin()
+                    for a in problem.attributes:
+                        raw.add_lin(mismatches(m, g, a), w.attribute_factor(a))
+                elif term == "skills":
+                    raw = skill_pairs(m, g)
+                elif term == "new_cross_sector_ties":
+                    raw = mismatches(m, g, "sector")
+                    raw.add_lin(known_cross_sector_pairs(m, g), -1.0)
+                elif term == "cohesion":
+                    raw = cohesion_bonus(m, g, w.cohesion_target)
+                elif term == "relevance":
+                    raw = relevance_sum(m, g)
+                elif term == "synergy":
+                    raw = synergy_sum(m, g)
+                elif term == "dissimilarity":
+                    if len(problem.pool) > MAX_DISSIMILARITY_N:
+                        raise SolverError(
+                            f"the dissimilarity term needs n² pair variables; the pool has "
+                            f"{len(problem.pool)} candidates, more than the CP-SAT limit of "
+                            f"{MAX_DISSIMILARITY_N}; use solver='search' or set the "
+                            "dissimilarity weight to 0",
+                            column="dissimilarity",
+                            value=len(problem.pool),
+                        )
+                    raw = dissimilarity_sum(m, g)
+                else:  # pragma: no cover - TERMS is fixed
+                    raise SolverError(f"unknown objective term {term!r}")
+                total.add_lin(raw, wt)
+        if not total.is_zero() or total.terms:
+            out[term] = total
+    return out
+
+
+def total_form(forms: dict[str, Lin]) -> Lin:
+    """Sum of the term forms."""
+    out = Lin()
+    for term in sorted(forms, key=TERMS.index):
+        out.add_lin(forms[term])
+    return out

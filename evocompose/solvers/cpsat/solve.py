@@ -1,0 +1,300 @@
+"""Run CP-SAT on a composition problem and package the :class:`~evocompose.Result`.
+
+Weighted mode maximises the scaled weighted objective once. Lexicographic
+mode (``weights.mode == "lexicographic"``) maximises the terms of
+``weights.order`` one after another (zero-weight terms skipped); after each
+stage the stage objective is fixed at the value found (the proven optimum,
+or the best value found when the stage hit its time limit: the result is then
+only FEASIBLE) and the stage's solution is passed as a hint to the next stage.
+Each stage gets the remaining time divided by the number of remaining stages,
+so time a stage does not use carries over.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
+
+from ortools.sat.python import cp_model
+
+from evocompose.objective import TERMS, evaluate, weighted_total
+from evocompose.result import Composition, Result, SolveStatus
+
+from .model import CpsatModel, build_model
+from .objective import SCALE, Lin, build_terms, scaled_expr, total_form
+
+if TYPE_CHECKING:
+    from evocompose.data import Problem
+
+__all__ = ["Progress", "solve_cpsat"]
+
+SOLVER_NAME = f"cpsat {version('ortools')}"
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One improving solution: wall seconds since the start, objective and best bound."""
+
+    seconds: float
+    objective: float
+    bound: float | None
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def _print_progress(p: Progress) -> None:
+    bound = "" if p.bound is None else f"  bound {p.bound:,.3f}"
+    gap = ""
+    if p.bound is not None:
+        gap = f"  gap {(p.bound - p.objective) / max(1.0, abs(p.bound)):.2%}"
+    print(f"[cpsat] {p.seconds:7.2f} s  objective {p.objective:,.3f}{bound}{gap}", flush=True)
+
+
+class _Recorder(cp_model.CpSolverSolutionCallback):
+    """Records ``(seconds, objective, bound)`` at each improving solution."""
+
+    def __init__(
+        self, start: float, scale: float, progress: ProgressFn | None, stage: str = ""
+    ) -> None:
+        super().__init__()
+        self.start = start
+        self.scale = scale
+        self.progress = progress
+        self.stage = stage
+        self.history: list[tuple[float, float, float | None]] = []
+
+    def on_solution_callback(self) -> None:
+        seconds = time.perf_counter() - self.start
+        obj = self.objective_value / self.scale
+        bound = self.best_objective_bound / self.scale
+        self.history.append((seconds, obj, bound))
+        if self.progress is not None:
+            self.progress(Progress(seconds, obj, bound))
+
+
+def _parameters(
+    solver: cp_model.CpSolver, time_limit: float, seed: int, workers: int, log: bool
+) -> None:
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.01, float(time_limit))
+    p.num_workers = int(workers)
+    p.random_seed = int(seed)
+    p.log_search_progress = bool(log)
+    p.linearization_level = 2
+    # The default portfolio's LP worker ("default_lp") does not linearise
+    # clauses, which leaves the diversity/spread bounds loose; make sure the
+    # full-LP worker runs (with few workers it is otherwise not scheduled).
+    if workers <= 2:
+        p.subsolvers.append("max_lp")
+    else:
+        p.extra_subsolvers.append("max_lp")
+
+
+def _terms(problem: Problem, comp: Composition) -> tuple[float, dict[str, float], dict[str, float]]:
+    values = evaluate(problem, comp)
+    raw: dict[str, float] = dict.fromkeys(TERMS, 0.0)
+    weighted: dict[str, float] = dict.fromkeys(TERMS, 0.0)
+    for spec in problem.networks:
+        w = problem.network_weights(spec.name)
+        for term, v in values[spec.name].items():
+            if term == "spread":
+                continue
+            raw[term] += v
+            weighted[term] += w.term_weight(term) * v
+    raw["spread"] = values["*"]["spread"]
+    weighted["spread"] = problem.weights.spread * raw["spread"]
+    return weighted_total(problem, values), raw, weighted
+
+
+def _progress_fn(progress: ProgressFn | bool | None) -> ProgressFn | None:
+    if progress is True:
+        return _print_progress
+    if progress is None or progress is False:
+        return None
+    return progress
+
+
+def _stats(m: CpsatModel, solver: cp_model.CpSolver, build: float, err: float) -> dict[str, Any]:
+    proto = m.model.proto
+    return {
+        "num_variables": len(proto.variables),
+        "num_constraints": len(proto.constraints),
+        "num_x": len(m.x),
+        "branches": solver.num_branches,
+        "conflicts": solver.num_conflicts,
+        "build_seconds": build,
+        "scale": SCALE,
+        "rounding_error_bound": err,
+    }
+
+
+def solve_cpsat(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 2,
+    progress: ProgressFn | bool | None = None,
+    hint: Composition | None = None,
+    log: bool = False,
+) -> Result:
+    """Solve ``problem`` with CP-SAT (see :func:`evocompose.solve`)."""
+    start = time.perf_counter()
+    m = build_model(problem)
+    order = tuple(t for t in problem.weights.order if t in TERMS)
+    forms = build_terms(m)
+    if hint is not None:
+        m.add_hint(hint)
+    build = time.perf_counter() - start
+    fn = _progress_fn(progress)
+    if problem.weights.mode == "lexicographic" and any(t in forms for t in order):
+        return _solve_lexicographic(
+            problem, m, forms, order, start, build, time_limit, seed, workers, fn, log
+        )
+
+    expr, err = scaled_expr(total_form(forms))
+    m.model.maximize(expr)
+    solver = cp_model.CpSolver()
+    _parameters(solver, time_limit - build, seed, workers, log)
+    rec = _Recorder(start, SCALE, fn)
+    code = solver.solve(m.model, rec)
+    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    stats = _stats(m, solver, build, err)
+    runtime = time.perf_counter() - start
+    if not status.has_solution:
+        return Result(
+            status,
+            None,
+            runtime=runtime,
+            seed=seed,
+            workers=workers,
+            solver=SOLVER_NAME,
+            history=tuple(rec.history),
+            stats=stats,
+        )
+    comp = m.composition(solver)
+    objective, raw, weighted = _terms(problem, comp)
+    solver_obj = solver.objective_value / SCALE
+    bound = solver.best_objective_bound / SCALE
+    stats["solver_objective"] = solver_obj
+    if abs(objective - solver_obj) > err + 1e-6 * max(1.0, abs(objective)):
+        stats["objective_mismatch"] = objective - solver_obj
+    if status is SolveStatus.OPTIMAL:
+        bound = max(bound, objective)
+    return Result(
+        status,
+        comp,
+        objective=objective,
+        bound=bound,
+        gap=(bound - objective) / max(1.0, abs(bound)),
+        runtime=runtime,
+        seed=seed,
+        workers=workers,
+        solver=SOLVER_NAME,
+        terms=raw,
+        weighted_terms=weighted,
+        history=tuple(rec.history),
+        stats=stats,
+    )
+
+
+def _solve_lexicographic(
+    problem: Problem,
+    m: CpsatModel,
+    forms: dict[str, Lin],
+    order: tuple[str, ...],
+    start: float,
+    build: float,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    fn: ProgressFn | None,
+    log: bool,
+) -> Result:
+    stages = [t for t in order if t in forms]
+    history: list[tuple[float, float, float | None]] = []
+    stage_info: list[dict[str, Any]] = []
+    comp: Composition | None = None
+    all_optimal = True
+    status = SolveStatus.UNKNOWN
+    solver = cp_model.CpSolver()
+    err_total = 0.0
+    for k, term in enumerate(stages):
+        remaining = time_limit - (time.perf_counter() - start)
+        budget = max(0.05, remaining / (len(stages) - k))
+        expr, err = scaled_expr(forms[term])
+        err_total += err
+        m.model.clear_objective()
+        m.model.maximize(expr)
+        if comp is not None:
+            m.model.clear_hints()
+            m.add_hint(comp)
+        solver = cp_model.CpSolver()
+        _parameters(solver, budget, seed, workers, log)
+        rec = _Recorder(start, SCALE, fn, stage=term)
+        code = solver.solve(m.model, rec)
+        st = _STATUS.get(code, SolveStatus.UNKNOWN)
+        history += rec.history
+        if not st.has_solution:
+            if comp is None:
+                status = st
+            break
+        comp = m.composition(solver)
+        value = round(solver.objective_value)
+        stage_info.append(
+            {
+                "term": term,
+                "status": str(st),
+                "value": value / SCALE,
+                "bound": solver.best_objective_bound / SCALE,
+                "seconds": solver.wall_time,
+            }
+        )
+        all_optimal = all_optimal and st is SolveStatus.OPTIMAL
+        m.model.add(expr >= value).with_name(f"lexicographic[{term}]")
+        status = (
+            SolveStatus.OPTIMAL if all_optimal and k == len(stages) - 1 else SolveStatus.FEASIBLE
+        )
+    stats = _stats(m, solver, build, err_total)
+    stats["stages"] = stage_info
+    runtime = time.perf_counter() - start
+    if comp is None:
+        return Result(
+            status,
+            None,
+            runtime=runtime,
+            seed=seed,
+            workers=workers,
+            solver=SOLVER_NAME,
+            stats=stats,
+        )
+    if len(stage_info) < len(stages):
+        status = SolveStatus.FEASIBLE
+    objective, raw, weighted = _terms(problem, comp)
+    return Result(
+        status,
+        comp,
+        objective=objective,
+        bound=None,
+        gap=None,
+        runtime=runtime,
+        seed=seed,
+        workers=workers,
+        solver=SOLVER_NAME,
+        terms=raw,
+        weighted_terms=weighted,
+        history=tuple(history),
+        stats=stats,
+    )

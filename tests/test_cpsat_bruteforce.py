@@ -1,0 +1,283 @@
+"""CP-SAT against brute force on random tiny problems.
+
+Every composition (and every meeting slot) of a tiny random problem is
+enumerated; feasibility is decided by a predicate written here from the rules
+(and cross-checked with :func:`evocompose.check.check`), the objective by
+:func:`evocompose.objective.evaluate` and :func:`~evocompose.objective.weighted_total`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+
+from evocompose import (
+    BridgeRule,
+    Candidate,
+    Composition,
+    MeetingRule,
+    NetworkSpec,
+    Pool,
+    Problem,
+    ProblemError,
+    Quota,
+    SkillRequirement,
+    SolveStatus,
+    Weights,
+)
+from evocompose.errors import EvocomposeError
+from evocompose.objective import evaluate, weighted_total
+from evocompose.solve import solve
+
+check_mod = pytest.importorskip("evocompose.check")
+
+SLOTS = ("mon-morning", "tue-evening")
+W = st.sampled_from([0.0, 0.5, 1.0, 2.0])
+
+
+@st.composite
+def problems(draw: Any) -> Problem:
+    n_net = draw(st.integers(1, 3))
+    n = draw(st.integers(2, 5 if n_net == 3 else 7))
+    cands = []
+    for i in range(n):
+        cands.append(
+            Candidate(
+                id=f"p{i}",
+                name=f"P{i}",
+                organisation=draw(st.sampled_from(["o1", "o2", "o3"])),
+                sector=draw(st.sampled_from(["s1", "s2", "s3"])),
+                actor_type=draw(st.sampled_from(["private", "public", "civil"])),
+                skills=tuple(sorted(draw(st.sets(st.sampled_from(["k1", "k2"]))))),
+                availability=tuple(s for s in SLOTS if draw(st.booleans())),
+                capacity=draw(st.sampled_from([None, 1, 2])),
+                area=draw(st.sampled_from(["", "north", "south"])),
+                relevance={
+                    f"n{g}": draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])) for g in range(n_net)
+                },
+            )
+        )
+    pool = Pool(tuple(cands))
+    sectors = pool.sectors
+    nets = []
+    for g in range(n_net):
+        lo = draw(st.integers(0, 2))
+        hi = draw(st.integers(max(lo, 1), 3))
+        quotas = []
+        if draw(st.booleans()):
+            unit = draw(st.sampled_from(["count", "share"]))
+            field = draw(st.sampled_from(["sector", "actor_type"]))
+            values = (sectors[0],) if field == "sector" else ("private",)
+            if unit == "count":
+                quotas.append(
+                    Quota(
+                        field,
+                        values,
+                        min=draw(st.sampled_from([None, 1])),
+                        max=draw(st.sampled_from([None, 1, 2])),
+                    )
+                )
+            else:
+                quotas.append(
+                    Quota(
+                        field,
+                        values,
+                        min=draw(st.sampled_from([None, 0.34, 0.5])),
+                        max=draw(st.sampled_from([None, 0.67])),
+                        unit="share",
+                    )
+                )
+            if quotas[-1].min is None and quotas[-1].max is None:
+                quotas.pop()
+        skills = (
+            (SkillRequirement("k1", 1),)
+            if draw(st.booleans()) and any("k1" in c.skills for c in cands)
+            else ()
+        )
+        meeting = None
+        if draw(st.booleans()):
+            meeting = MeetingRule(
+                draw(st.sampled_from([1.0, 0.5, 0.67])),
+                slots=draw(st.sampled_from([(), ("tue-evening",)])),
+            )
+        synergy = {}
+        if draw(st.booleans()):
+            a, b = draw(st.sampled_from(sectors)), draw(st.sampled_from(sectors))
+            synergy[(a, b)] = draw(st.sampled_from([0.5, 1.0, -0.5]))
+        nets.append(
+            _spec(
+                f"n{g}",
+                min_size=lo,
+                max_size=hi,
+                quotas=tuple(quotas),
+                skills=skills,
+                meeting=meeting,
+                max_per_organisation=draw(st.sampled_from([None, 1, 2])),
+                min_relevance=draw(st.sampled_from([None, 0.25])),
+                include=(f"p{draw(st.integers(0, n - 1))}",)
+                if draw(st.integers(0, 4)) == 0
+                else (),
+                min_known=1 if draw(st.integers(0, 5)) == 0 else 0,
+                synergy=synergy,
+                bridge=BridgeRule(1, draw(st.sampled_from(["share", "share_or_tie"])))
+                if n_net > 1 and draw(st.integers(0, 4)) == 0
+                else None,
+            )
+        )
+    ids = [c.id for c in cands]
+    pairs = list(itertools.combinations(ids, 2))
+    chosen = draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True))
+    k = draw(st.integers(0, len(chosen)))
+    ties = nx.Graph(draw(st.lists(st.sampled_from(pairs), max_size=4, unique=True)))
+    names = [s.name for s in nets]
+    share = [p for p in itertools.combinations(names, 2) if draw(st.booleans())]
+    weights = Weights(
+        sector=draw(W),
+        actor_type=draw(W),
+        area=draw(W),
+        skills=draw(st.sampled_from([0.0, 0.1])),
+        new_cross_sector_ties=draw(W),
+        cohesion=draw(W),
+        cohesion_target=draw(st.integers(0, 2)),
+        relevance=draw(W),
+        synergy=draw(W),
+        spread=draw(st.sampled_from([0.0, 1.0, -0.5])),
+    )
+    try:
+        return Problem(
+            pool,
+            tuple(nets),
+            ties,
+            conflicts=chosen[:k],
+            must_pairs=chosen[k:],
+            share_members=share,
+            required=[ids[0]] if draw(st.booleans()) else [],
+            weights=weights,
+        )
+    except (ProblemError, EvocomposeError):
+        assume(False)
+        raise
+
+
+def _spec(*args: Any, **kwargs: Any) -> NetworkSpec:
+    try:
+        return NetworkSpec(*args, **kwargs)
+    except EvocomposeError:
+        assume(False)
+        raise
+
+
+def _net_ok(p: Problem, spec: NetworkSpec, mem: tuple[str, ...]) -> bool:
+    """Rules of one network (independent of the others)."""
+    pool, s = p.pool, len(mem)
+    people = [pool[m] for m in mem]
+    ms = set(mem)
+    if not spec.min_size <= s <= spec.max_size or not set(spec.include) <= ms:
+        return False
+    for q in spec.quotas:
+        lo, hi = q.count_bounds(s)
+        if not lo <= sum(c.attribute(q.field) in q.values for c in people) <= hi:
+            return False
+    for r in spec.skills:
+        if sum(r.skill in c.skills for c in people) < r.min:
+            return False
+    if spec.max_per_organisation is not None:
+        orgs = [c.organisation for c in people]
+        if any(orgs.count(o) > spec.max_per_organisation for o in orgs):
+            return False
+    if spec.meeting is not None and s > 0:
+        slots = spec.meeting.slots or pool.slots
+        need = spec.meeting.required_available(s)
+        if not any(sum(t in c.availability for c in people) >= need for t in slots):
+            return False
+    for a, b in p.conflicts:
+        if a in ms and b in ms:
+            return False
+    for a, b in p.must_pairs:
+        if (a in ms) != (b in ms):
+            return False
+    if spec.min_known:
+        for m in mem:
+            if sum(1 for nb in p.ties.neighbors(m) if nb in ms) < spec.min_known:
+                return False
+    return True
+
+
+def _global_ok(p: Problem, comp: dict[str, tuple[str, ...]]) -> bool:
+    names = p.network_names
+    for c in p.pool.ids:
+        nets = [g for g in names if c in comp[g]]
+        if len(nets) > p.capacity(c):
+            return False
+        if any(not p.may_share(a, b) for a, b in itertools.combinations(nets, 2)):
+            return False
+    placed = set().union(*comp.values())
+    if any(r not in placed for r in p.required):
+        return False
+    for spec in p.networks:
+        if spec.bridge is None:
+            continue
+        reach = set(comp[spec.name])
+        if spec.bridge.mode == "share_or_tie":
+            for m in comp[spec.name]:
+                reach.update(p.ties.neighbors(m))
+        for h in names:
+            if h != spec.name and comp[h] and sum(m in reach for m in comp[h]) < spec.bridge.min:
+                return False
+    return True
+
+
+def brute_force(p: Problem) -> float | None:
+    """Best weighted objective over every feasible composition, ``None`` if none."""
+    options = []
+    for spec in p.networks:
+        elig = [c for c in p.pool.ids if p.eligible(c, spec.name)]
+        opts = []
+        for k in range(spec.min_size, min(spec.max_size, len(elig)) + 1):
+            for mem in itertools.combinations(elig, k):
+                if _net_ok(p, spec, mem):
+                    vals = evaluate(p, Composition({spec.name: mem}))
+                    value = weighted_total(p, vals) - p.weights.spread * len(mem)
+                    opts.append((mem, value))
+        options.append(opts)
+    best: float | None = None
+    names = p.network_names
+    for combo in itertools.product(*options):
+        comp = {g: mem for g, (mem, _) in zip(names, combo, strict=True)}
+        if not _global_ok(p, comp):
+            continue
+        total = sum(v for _, v in combo) + p.weights.spread * len(set().union(*comp.values()))
+        if best is None or total > best + 1e-9:
+            best = total
+    return best
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(problems())
+def test_cpsat_matches_brute_force(problem: Problem) -> None:
+    best = brute_force(problem)
+    event("infeasible" if best is None else "feasible")
+    r = solve(problem, time_limit=10, workers=1)
+    if best is None:
+        assert r.status is SolveStatus.INFEASIBLE
+        assert r.composition is None
+        return
+    assert r.status is SolveStatus.OPTIMAL
+    assert r.composition is not None
+    assert check_mod.check(problem, r.composition) == []
+    assert r.objective == pytest.approx(best, abs=1e-6)
+    assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
+    assert r.bound == pytest.approx(best, abs=1e-6)
+    # the objective recomputed from the composition is also the reference value
+    assert weighted_total(problem, evaluate(problem, r.composition)) == pytest.approx(
+        best, abs=1e-6
+    )
