@@ -47,6 +47,11 @@ DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIMES: tuple[str, ...] = ("morning", "afternoon", "evening")
 SLOT_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(morning|afternoon|evening)$")
 NAME_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
+_SLOT_ORDER = {f"{d}-{t}": i for i, (d, t) in enumerate((d, t) for d in DAYS for t in TIMES)}
+
+
+def _slot_key(slot: str) -> tuple[int, str]:
+    return (_SLOT_ORDER.get(slot, len(_SLOT_ORDER)), slot)
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,13 @@ class Candidate:
     area: str = ""
     external: bool = False
     attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Normalise as documented: sorted unique tags, slots in week order.
+        set_ = object.__setattr__
+        set_(self, "skills", tuple(sorted(set(self.skills))))
+        set_(self, "themes", tuple(sorted(set(self.themes))))
+        set_(self, "availability", tuple(sorted(set(self.availability), key=_slot_key)))
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -718,7 +730,6 @@ class Problem:
             )
 
     def _validate_pins(self) -> None:
-        pool = self.pool
         pinned: dict[str, list[str]] = {}
         for spec in self.networks:
             for x in spec.include:
@@ -740,7 +751,6 @@ class Problem:
             if len(nets) > self.capacity(x):
                 raise ProblemError(
                     f"pinned into {len(nets)} networks ({', '.join(nets)}) but capacity is {self.capacity(x)}",
-                    file=pool.source,
                     column="include",
                     value=x,
                 )

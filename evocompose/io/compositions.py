@@ -1,0 +1,288 @@
+"""Reading and writing compositions (CSV, XLSX, JSON)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evocompose.data import SLOT_RE, Problem
+from evocompose.errors import CompositionError
+from evocompose.io._table import read_table
+from evocompose.io.problem import write_table
+from evocompose.result import Composition
+
+__all__ = ["composition_to_json", "read_composition", "write_composition"]
+
+_JSON_FORMAT = "evocompose.composition"
+
+
+def _frame(composition: Composition, problem: Problem | None, pseudonymise: bool) -> pd.DataFrame:
+    frame = composition.to_frame(problem, pseudonymise=pseudonymise)
+    if pseudonymise:
+        frame = frame.drop(columns=[c for c in ("name", "organisation") if c in frame.columns])
+    empty = [n for n, ids in composition.members.items() if not ids]
+    if empty:
+        # an empty network is kept as one row with an empty candidate_id
+        extra = pd.DataFrame(
+            {
+                "network": empty,
+                "candidate_id": [""] * len(empty),
+                "slot": [composition.slots.get(n) for n in empty],
+            }
+        )
+        frame = pd.concat([frame, extra], ignore_index=True) if len(frame) else extra
+    return frame
+
+
+def composition_to_json(
+    composition: Composition, problem: Problem | None = None, *, pseudonymise: bool = False
+) -> str:
+    """A composition as JSON text: ``{"members": {network: [ids]}, "slots": {network: slot}}``.
+
+    With a problem, a ``"rows"`` list adds one record per membership with the
+    member's sector, actor type, area, relevance and (unless
+    ``pseudonymise``) name and organisation.
+
+    Examples
+    --------
+    >>> from evocompose import Composition
+    >>> text = composition_to_json(Composition({"a": ["p2", "p1"]}, {"a": "tue-evening"}))
+    >>> read_composition(text) == Composition({"a": ["p1", "p2"]}, {"a": "tue-evening"})
+    True
+    """
+    doc: dict[str, Any] = {
+        "format": _JSON_FORMAT,
+        "version": 1,
+        "members": {n: list(ids) for n, ids in composition.members.items()},
+        "slots": dict(composition.slots),
+    }
+    if problem is not None:
+        frame = composition.to_frame(problem, pseudonymise=pseudonymise)
+        if pseudonymise:
+            frame = frame.drop(columns=[c for c in ("name", "organisation") if c in frame.columns])
+        doc["rows"] = json.loads(frame.to_json(orient="records", force_ascii=False))
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def write_composition(
+    composition: Composition,
+    path: str | Path,
+    problem: Problem | None = None,
+    pseudonymise: bool = False,
+) -> Path:
+    """Write a composition as CSV, XLSX or JSON, chosen by the file suffix.
+
+    Parameters
+    ----------
+    composition : Composition
+    path : str or Path
+        ``.csv``, ``.xlsx`` or ``.json``.
+    problem : Problem, optional
+        Adds the members' name, organisation, sector, actor type, area,
+        external flag and relevance (see :meth:`Composition.to_frame`).
+    pseudonymise : bool
+        The GDPR option: leave out names and organisations (only ids and
+        non-identifying fields are written).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from evocompose import Composition
+    >>> c = Composition({"a": ["p1", "p2"]})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     read_composition(write_composition(c, pathlib.Path(d) / "c.csv")) == c
+    True
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        path.write_text(
+            composition_to_json(composition, problem, pseudonymise=pseudonymise), encoding="utf-8"
+        )
+        return path
+    if suffix not in (".csv", ".xlsx"):
+        raise CompositionError(
+            f"cannot write {path.suffix!r}; use .csv, .xlsx or .json", file=path.name
+        )
+    return write_table(_frame(composition, problem, pseudonymise), path, numeric=("relevance",))
+
+
+def _from_json(text: str, file: str | None) -> tuple[dict[str, list[str]], dict[str, str | None]]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CompositionError(f"invalid JSON: {exc.msg}", file=file, row=exc.lineno) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("members"), dict):
+        raise CompositionError(
+            'expected a JSON object with "members": {network: [ids]}', file=file, column="members"
+        )
+    members: dict[str, list[str]] = {}
+    for net, ids in doc["members"].items():
+        if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
+            raise CompositionError(
+                "members of a network must be a list of candidate ids",
+                file=file,
+                column=f"members.{net}",
+                value=ids,
+            )
+        members[str(net)] = list(ids)
+    slots_doc = doc.get("slots", {})
+    if not isinstance(slots_doc, dict):
+        raise CompositionError(
+            "slots must be an object {network: slot}", file=file, column="slots", value=slots_doc
+        )
+    slots = {str(k): (None if v is None else str(v)) for k, v in slots_doc.items()}
+    return members, slots
+
+
+def read_composition(
+    source: str | Path | pd.DataFrame,
+    problem: Problem | None = None,
+    *,
+    sheet: str | None = None,
+) -> Composition:
+    """Read a composition: a table ``network, candidate_id`` (+ optional ``slot``) or JSON.
+
+    Parameters
+    ----------
+    source : str, Path or DataFrame
+        CSV, XLSX or ``.json`` file (as written by :func:`write_composition`),
+        JSON text (a ``str`` starting with ``{``), or a DataFrame. Other
+        columns are ignored. A row with an empty ``candidate_id`` declares a
+        network without members.
+    problem : Problem, optional
+        When given, every network and person must exist in it.
+    sheet : str, optional
+        XLSX sheet; default the first.
+
+    Returns
+    -------
+    Composition
+
+    Raises
+    ------
+    CompositionError
+        Missing columns, empty network names, a person listed twice in the
+        same network, different slots on rows of one network, a malformed
+        slot, and (with a problem) unknown networks or people; the message
+        names the file, row, column and value.
+    """
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        members, slots = _from_json(source, None)
+        return _check(Composition(members, slots), problem, None)
+    if isinstance(source, str | Path) and Path(source).suffix.lower() == ".json":
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CompositionError("file not found; check the path", file=str(path)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CompositionError(
+                f"cannot read the file as UTF-8 JSON ({exc})", file=path.name
+            ) from None
+        members, slots = _from_json(text, path.name)
+        return _check(Composition(members, slots), problem, path.name)
+    table = read_table(source, CompositionError, sheet=sheet)
+    for col in ("network", "candidate_id"):
+        if col not in table.columns:
+            raise CompositionError(
+                f"required column missing (found: {', '.join(table.columns)}); "
+                "a composition has the columns network, candidate_id and optionally slot",
+                file=table.file,
+                row=1,
+                column=col,
+                value=col,
+            )
+    names = problem.network_names if problem is not None else None
+    members_rows: dict[str, dict[str, int]] = {}
+    slots_rows: dict[str, tuple[str, int]] = {}
+    for row, cells in table:
+        net, cid, slot = cells["network"], cells["candidate_id"], cells.get("slot", "")
+        if not net:
+            raise CompositionError(
+                "empty network name; every row names a network",
+                file=table.file,
+                row=row,
+                column="network",
+                value=net,
+            )
+        if names is not None and net not in names:
+            raise CompositionError(
+                f"unknown network; the problem's networks are: {', '.join(names)}",
+                file=table.file,
+                row=row,
+                column="network",
+                value=net,
+            )
+        mem = members_rows.setdefault(net, {})
+        if cid:
+            if problem is not None and cid not in problem.pool:
+                raise CompositionError(
+                    "this person is not in the candidate table; fix the id or remove the row",
+                    file=table.file,
+                    row=row,
+                    column="candidate_id",
+                    value=cid,
+                )
+            if cid in mem:
+                raise CompositionError(
+                    f"duplicate membership: this person is already in network {net!r} on row {mem[cid]}; "
+                    "keep one row",
+                    file=table.file,
+                    row=row,
+                    column="candidate_id",
+                    value=cid,
+                )
+            mem[cid] = row
+        if slot:
+            slot_l = slot.lower()
+            if not SLOT_RE.match(slot_l):
+                raise CompositionError(
+                    "malformed slot; write <day>-<time> such as tue-evening",
+                    file=table.file,
+                    row=row,
+                    column="slot",
+                    value=slot,
+                )
+            if net in slots_rows and slots_rows[net][0] != slot_l:
+                raise CompositionError(
+                    f"network {net!r} has slot {slots_rows[net][0]!r} on row {slots_rows[net][1]}; "
+                    "a network meets in one slot, so use the same slot on all its rows",
+                    file=table.file,
+                    row=row,
+                    column="slot",
+                    value=slot,
+                )
+            slots_rows[net] = (slot_l, row)
+    return Composition(
+        {n: list(m) for n, m in members_rows.items()}, {n: s for n, (s, _) in slots_rows.items()}
+    )
+
+
+def _check(composition: Composition, problem: Problem | None, file: str | None) -> Composition:
+    if problem is None:
+        return composition
+    for net, ids in composition.members.items():
+        if net not in problem.network_names:
+            raise CompositionError(
+                f"unknown network; the problem's networks are: {', '.join(problem.network_names)}",
+                file=file,
+                column="members",
+                value=net,
+            )
+        for cid in ids:
+            if cid not in problem.pool:
+                raise CompositionError(
+                    "this person is not in the candidate table",
+                    file=file,
+                    column=f"members.{net}",
+                    value=cid,
+                )
+    return composition

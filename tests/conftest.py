@@ -1,0 +1,79 @@
+"""Shared fixtures: a small valid candidate table, network plan, and a tiny TOML writer."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CANDIDATES_CSV = """\
+id,name,organisation,sector,actor_type,skills,themes,availability,capacity,external,gender,relevance:a
+p1,Ann,Farm A,agriculture,private,marketing,food,tue-evening,1,no,k,0.9
+p2,Bo,Cafe B,food_restaurants,private,export,food,tue-evening,1,,m,
+p3,Cy,Kommune,public_administration,public,strategy,,tue-evening;thu-morning,2,ja,k,0.4
+p4,Di,Uni,education,knowledge,,outdoor,thu-morning,,0,m,
+p5,Ed,Club,associations_sport,civil,marketing,outdoor,thu-morning,1,x,k,
+p6,Fi,Shop,retail,private,,food;outdoor,tue-evening,,,m,
+"""
+
+TIES_CSV = "a,b,strength,kind\np1,p2,2,work\np3,p4,,board\n"
+
+PLAN: dict[str, Any] = {
+    "global": {"default_capacity": 1, "attributes": ["gender"]},
+    "network": [
+        {"name": "a", "theme": "Food", "tags": ["food"], "min_size": 2, "max_size": 3},
+        {"name": "b", "theme": "Outdoor", "tags": ["outdoor"], "min_size": 2, "max_size": 3},
+    ],
+}
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{_toml_value(k)} = {_toml_value(x)}" for k, x in v.items()) + "}"
+    raise TypeError(type(v))
+
+
+def to_toml(doc: dict[str, Any]) -> str:
+    """Tiny TOML writer for test plans (tables become inline tables below the top level)."""
+    lines: list[str] = []
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            lines.append(f"[{key}]")
+            lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in value.items()]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                lines.append(f"[[{key}]]")
+                lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in item.items()]
+        else:
+            lines.insert(0, f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def plan() -> dict[str, Any]:
+    """A fresh copy of the valid two-network plan."""
+    return copy.deepcopy(PLAN)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    """Valid candidates.csv, ties.csv and networks.toml in a temporary folder."""
+    out = {
+        "candidates": tmp_path / "candidates.csv",
+        "ties": tmp_path / "ties.csv",
+        "networks": tmp_path / "networks.toml",
+    }
+    out["candidates"].write_text(CANDIDATES_CSV, encoding="utf-8")
+    out["ties"].write_text(TIES_CSV, encoding="utf-8")
+    out["networks"].write_text(to_toml(PLAN), encoding="utf-8")
+    return out

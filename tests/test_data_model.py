@@ -1,0 +1,214 @@
+"""The data model built in Python (no files): validation, replace, equality, summary."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import evocompose as evo
+from evocompose import Candidate, NetworkSpec, Pool, Problem, ProblemError
+from evocompose.constraints import MeetingRule, Quota, SkillRequirement
+from evocompose.errors import EvocomposeError, NetworkSpecError
+
+
+def person(cid: str, sector: str = "food", actor: str = "private", **kw: Any) -> Candidate:
+    return Candidate(
+        id=cid, name=f"N{cid}", organisation=f"O{cid}", sector=sector, actor_type=actor, **kw
+    )
+
+
+@pytest.fixture
+def pool() -> Pool:
+    return Pool(
+        (
+            person("a", "farm", themes=("food",), relevance={"x": 0.2}, skills=("sales", "export")),
+            person("b", "food", "public", themes=("food",), capacity=2),
+            person(
+                "c",
+                "tour",
+                "civil",
+                themes=("outdoor",),
+                availability=("thu-morning", "mon-evening"),
+            ),
+            person("d", "tour", "knowledge", capacity=0, attributes={"gender": "k"}),
+        )
+    )
+
+
+def make(pool: Pool, **kw: Any) -> Problem:
+    nets = kw.pop("networks", (NetworkSpec("x", tags=("food",), min_size=1, max_size=3),))
+    return Problem(pool, nets, **kw)
+
+
+def test_candidate_normalises_tags(pool: Pool) -> None:
+    assert pool["a"].skills == ("export", "sales")
+    assert pool["c"].availability == ("mon-evening", "thu-morning")
+    assert person("z", skills=("b", "a", "b")).skills == ("a", "b")
+
+
+def test_relevance_precedence_and_eligibility(pool: Pool) -> None:
+    p = make(
+        pool,
+        networks=(NetworkSpec("x", tags=("food",), min_size=1, max_size=3, min_relevance=0.5),),
+    )
+    assert p.relevance("a", "x") == 0.2  # the column wins over matching themes
+    assert p.relevance("b", "x") == 1.0  # themes share a tag
+    assert p.relevance("c", "x") == 0.0
+    assert not p.eligible("a", "x")  # below min_relevance
+    assert p.eligible("b", "x")
+    assert not p.eligible("d", "x")  # capacity 0
+    assert p.capacity("b") == 2 and p.capacity("a") == 1
+
+
+def test_exclusions_make_ineligible(pool: Pool) -> None:
+    p = make(
+        pool, networks=(NetworkSpec("x", min_size=1, max_size=3, exclude=("b",)),), excluded=("c",)
+    )
+    assert not p.eligible("b", "x") and not p.eligible("c", "x") and p.eligible("a", "x")
+    assert p.eligible("b", "x", ignore_pins=True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "column", "value"),
+    [
+        ({"networks": ()}, None, None),
+        ({"networks": (NetworkSpec("x"), NetworkSpec("x"))}, "name", "x"),
+        ({"attributes": ("sector",)}, "attributes", "sector"),
+        ({"attributes": ("age",)}, "attributes", "age"),
+        ({"ties": nx.Graph([("a", "zz")])}, "ties", "zz"),
+        ({"conflicts": (("a", "zz"),)}, "conflicts", "zz"),
+        ({"conflicts": (("a", "b"),), "must_pairs": (("b", "a"),)}, "conflicts", ["a", "b"]),
+        ({"share_members": (("x", "y"),)}, "share_members", "y"),
+        ({"required": ("a",), "excluded": ("a",)}, "required", ["a"]),
+        ({"sector_groups": {"g": ("fishing",)}}, "sector_groups", "fishing"),
+        ({"dissimilarity": np.ones((3, 3))}, "dissimilarity", (3, 3)),
+        ({"default_capacity": -1}, "default_capacity", -1),
+        (
+            {"networks": (NetworkSpec("x", quotas=(Quota("sector", ("fishing",), min=1),)),)},
+            "quota.values",
+            "fishing",
+        ),
+        (
+            {"networks": (NetworkSpec("x", skills=(SkillRequirement("welding"),)),)},
+            "skill",
+            "welding",
+        ),
+        ({"networks": (NetworkSpec("x", min_size=4, max_size=5),)}, "min_size", 4),
+        ({"networks": (NetworkSpec("x", include=("d",)),)}, "include", "d"),
+        (
+            {"networks": (NetworkSpec("x", meeting=MeetingRule(1.0, ("sun-evening",))),)},
+            "meeting.slots",
+            "sun-evening",
+        ),
+    ],
+)
+def test_problem_validation(
+    pool: Pool, kwargs: dict[str, Any], column: str | None, value: Any
+) -> None:
+    with pytest.raises(ProblemError) as info:
+        make(pool, **kwargs)
+    assert info.value.column == column
+    if value is not None:
+        assert info.value.value == value
+        assert repr(value) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "column"),
+    [
+        ({"min_size": 3, "max_size": 2}, "min_size"),
+        ({"name": "a b"}, "name"),
+        ({"min_relevance": 1.5}, "min_relevance"),
+        ({"quotas": (Quota("sector", ("food",), min=0.5, max=0.2, unit="share"),)}, "quota"),
+        ({"quotas": (Quota("sector", ("food",), max=1.5, unit="share"),)}, "quota"),
+        ({"include": ("a",), "exclude": ("a",)}, "include"),
+        ({"meeting": MeetingRule(0.0)}, "meeting.quorum"),
+    ],
+)
+def test_network_spec_validation(kwargs: dict[str, Any], column: str) -> None:
+    kwargs = {"name": "x", **kwargs}
+    with pytest.raises(NetworkSpecError) as info:
+        NetworkSpec(**kwargs)
+    assert info.value.column == column
+    assert isinstance(info.value, EvocomposeError)
+
+
+def test_pool_validation() -> None:
+    with pytest.raises(ProblemError, match="duplicate"):
+        Pool((person("a"), person("a")))
+    with pytest.raises(ProblemError, match="actor type"):
+        Pool((person("a", actor="firm"),))
+    with pytest.raises(ProblemError, match="empty"):
+        Pool((person(""),))
+
+
+def test_replace_revalidates(pool: Pool) -> None:
+    p = make(pool)
+    q = p.replace(default_capacity=2)
+    assert q.default_capacity == 2 and p.default_capacity == 1
+    assert q != p
+    with pytest.raises(ProblemError):
+        p.replace(conflicts=(("a", "nobody"),))
+
+
+def test_equality(pool: Pool) -> None:
+    ties = nx.Graph([("a", "b")])
+    p = make(pool, ties=ties)
+    assert p == make(pool, ties=nx.Graph([("b", "a")]))
+    assert p != make(pool)
+    assert p != make(pool, ties=nx.Graph([("a", "b", {"strength": 2.0})]))
+    d = np.zeros((4, 4))
+    assert make(pool, dissimilarity=d) == make(pool, dissimilarity=d.copy())
+    assert make(pool, dissimilarity=d) != p
+    assert p != "problem"
+
+
+def test_frozen(pool: Pool) -> None:
+    p = make(pool)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.name = "other"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pool["a"].sector = "x"  # type: ignore[misc]
+    with pytest.raises(nx.NetworkXError):
+        p.ties.add_edge("a", "c")
+    ties = nx.Graph([("a", "b")])
+    q = make(pool, ties=ties)
+    ties.add_edge("a", "c")  # the problem holds its own copy
+    assert not q.ties.has_edge("a", "c")
+
+
+def test_summary(pool: Pool) -> None:
+    p = make(
+        pool,
+        name="demo",
+        networks=(
+            NetworkSpec("x", theme="Food net", tags=("food",), min_size=1, max_size=3),
+            NetworkSpec("y", min_size=1, max_size=2),
+        ),
+        share_members=(("x", "y"),),
+        conflicts=(("a", "c"),),
+    )
+    text = p.summary()
+    for needle in (
+        "demo",
+        "4 candidates",
+        "2 networks",
+        "tour",
+        "Food net",
+        "x~y",
+        "1 conflict",
+        "size 1-3",
+    ):
+        assert needle in text, needle
+    assert "Nb" not in text  # names are personal data: never in summaries
+    assert str(p) == text
+    assert "networks=['x', 'y']" in repr(p)
+
+
+def test_tiny_dataset() -> None:
+    p = evo.datasets.tiny()
+    assert p.network_names == ("a", "b") and len(p.pool) == 6

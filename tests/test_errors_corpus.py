@@ -1,0 +1,540 @@
+"""A table-driven corpus of malformed inputs.
+
+Every case asserts the error class (a subclass of EvocomposeError) and that
+the message names the file (where a file is involved), the row (where rows
+apply), the column (or TOML path) and the offending value.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import CANDIDATES_CSV, PLAN, to_toml
+
+import evocompose.io as eio
+from evocompose.errors import (
+    CandidateError,
+    CompositionError,
+    EvocomposeError,
+    NetworkSpecError,
+    ProblemError,
+    TieError,
+)
+
+Action = Callable[[], object]
+Prepare = Callable[[dict[str, Path]], Action]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    prepare: Prepare
+    error: type[EvocomposeError]
+    needles: tuple[str, ...]
+
+
+def _load(f: dict[str, Path]) -> Action:
+    return lambda: eio.load_problem(f["candidates"], f["ties"], f["networks"])
+
+
+def edit(which: str, old: str, new: str) -> Prepare:
+    """Replace text in one of the valid files, then load the problem."""
+
+    def prepare(f: dict[str, Path]) -> Action:
+        text = f[which].read_text(encoding="utf-8")
+        assert old in text, old
+        f[which].write_text(text.replace(old, new, 1), encoding="utf-8")
+        return _load(f)
+
+    return prepare
+
+
+def write(which: str, text: str | bytes) -> Prepare:
+    """Replace a whole file, then load the problem."""
+
+    def prepare(f: dict[str, Path]) -> Action:
+        if isinstance(text, bytes):
+            f[which].write_bytes(text)
+        else:
+            f[which].write_text(text, encoding="utf-8")
+        return _load(f)
+
+    return prepare
+
+
+def plan(change: Callable[[dict[str, Any]], None]) -> Prepare:
+    """Change a copy of the valid plan, write it as TOML, then load the problem."""
+
+    def prepare(f: dict[str, Path]) -> Action:
+        doc = copy.deepcopy(PLAN)
+        change(doc)
+        f["networks"].write_text(to_toml(doc), encoding="utf-8")
+        return _load(f)
+
+    return prepare
+
+
+def net(i: int, **kw: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda d: d["network"][i].update(kw)
+
+
+def glob(**kw: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda d: d["global"].update(kw)
+
+
+def both(*changes: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    def change(d: dict[str, Any]) -> None:
+        for c in changes:
+            c(d)
+
+    return change
+
+
+def composition(text: str) -> Prepare:
+    """Read a composition file against the valid problem."""
+
+    def prepare(f: dict[str, Path]) -> Action:
+        problem = _load(f)()
+        path = f["candidates"].with_name("composition.csv")
+        path.write_text(text, encoding="utf-8")
+        return lambda: eio.read_composition(path, problem)
+
+    return prepare
+
+
+def missing_sheet(f: dict[str, Path]) -> Action:
+    path = f["candidates"].with_suffix(".xlsx")
+    frame = eio.read_candidates(f["candidates"]).to_frame()
+    with pd.ExcelWriter(path) as w:
+        frame.to_excel(w, sheet_name="pool", index=False)
+        frame.to_excel(w, sheet_name="old", index=False)
+    return lambda: eio.read_candidates(path, sheet="Pool2")
+
+
+def nan_id_frame(f: dict[str, Path]) -> Action:
+    frame = eio.read_candidates(f["candidates"]).to_frame()
+    frame["id"] = frame["id"].astype(object)
+    frame.loc[2, "id"] = np.nan
+    return lambda: eio.read_candidates(frame)
+
+
+HEADER = CANDIDATES_CSV.splitlines()[0]
+LATIN1 = CANDIDATES_CSV.replace("Ann", "Åse Rødvig").encode("latin-1")
+
+
+def _semicolon(text: str) -> str:
+    """The table as Danish Excel saves it: ';'-separated, decimal comma."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(csv.reader(io.StringIO(text)))
+    return out.getvalue().replace("0.4", "0,4")
+
+
+SEMICOLON = _semicolon(CANDIDATES_CSV).replace(";0.9\n", ";1,5\n")
+BAD_TOML = '[global]\ndefault_capacity = 1\n\n[[network]]\nname = "a"\nmin_size = \nmax_size = 3\n'
+
+CASES: list[Case] = [
+    # ---------------------------------------------------------------- candidates
+    Case(
+        "missing-column",
+        edit("candidates", "sector,", "sectr,"),
+        CandidateError,
+        ("candidates.csv", "row 1", "'sector'"),
+    ),
+    Case(
+        "duplicate-id",
+        edit("candidates", "p3,Cy", "p1,Cy"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'id'", "'p1'", "row 2"),
+    ),
+    Case(
+        "empty-id",
+        edit("candidates", "p3,Cy", ",Cy"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'id'", "value ''"),
+    ),
+    Case("nan-id-dataframe", nan_id_frame, CandidateError, ("row 4", "'id'", "value ''")),
+    Case(
+        "bad-boolean",
+        edit("candidates", ",2,ja,", ",2,maybe,"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'external'", "'maybe'"),
+    ),
+    Case(
+        "negative-capacity",
+        edit("candidates", ",2,ja,", ",-1,ja,"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'capacity'", "'-1'"),
+    ),
+    Case(
+        "fractional-capacity",
+        edit("candidates", ",2,ja,", ",1.5,ja,"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'capacity'", "'1.5'"),
+    ),
+    Case(
+        "text-capacity",
+        edit("candidates", ",2,ja,", ",two,ja,"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'capacity'", "'two'"),
+    ),
+    Case(
+        "unknown-actor-type",
+        edit("candidates", "sport,civil", "sport,company"),
+        CandidateError,
+        ("candidates.csv", "row 6", "'actor_type'", "'company'", "private"),
+    ),
+    Case(
+        "relevance-above-1",
+        edit("candidates", ",0.9\n", ",1.5\n"),
+        CandidateError,
+        ("candidates.csv", "row 2", "'relevance:a'", "'1.5'"),
+    ),
+    Case(
+        "relevance-negative",
+        edit("candidates", ",0.4\n", ",-0.1\n"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'relevance:a'", "'-0.1'"),
+    ),
+    Case(
+        "relevance-non-numeric",
+        edit("candidates", ",0.9\n", ",high\n"),
+        CandidateError,
+        ("candidates.csv", "row 2", "'relevance:a'", "'high'"),
+    ),
+    Case(
+        "relevance-decimal-comma-semicolon-file",
+        write("candidates", SEMICOLON),
+        CandidateError,
+        ("candidates.csv", "row 2", "'relevance:a'", "'1,5'"),
+    ),
+    Case(
+        "malformed-slot",
+        edit("candidates", "thu-morning,,0", "thursday-morning,,0"),
+        CandidateError,
+        ("candidates.csv", "row 5", "'availability'", "'thursday-morning'"),
+    ),
+    Case(
+        "empty-sector",
+        edit("candidates", "Shop,retail", "Shop,"),
+        CandidateError,
+        ("candidates.csv", "row 7", "'sector'", "value ''"),
+    ),
+    Case(
+        "extra-cells",
+        edit("candidates", ",0.9\n", ",0.9,oops\n"),
+        CandidateError,
+        ("candidates.csv", "row 2", "'oops'", "column 13"),
+    ),
+    Case(
+        "duplicate-column",
+        edit("candidates", ",gender,", ",Sector ,"),
+        CandidateError,
+        ("candidates.csv", "row 1", "'sector'", "'Sector '"),
+    ),
+    Case("empty-file", write("candidates", ""), CandidateError, ("candidates.csv", "empty")),
+    Case(
+        "header-only",
+        write("candidates", HEADER + "\n"),
+        CandidateError,
+        ("candidates.csv", "row 1", "no data rows"),
+    ),
+    Case(
+        "missing-sheet",
+        missing_sheet,
+        CandidateError,
+        ("candidates.xlsx", "'sheet'", "'Pool2'", "'pool'", "'old'"),
+    ),
+    Case(
+        "wrong-encoding-latin1",
+        write("candidates", LATIN1),
+        CandidateError,
+        ("candidates.csv", "row 2", "UTF-8", "Å"),
+    ),
+    Case(
+        "declared-attribute-missing",
+        plan(glob(attributes=["gender", "age_band"])),
+        CandidateError,
+        ("candidates.csv", "row 1", "'age_band'"),
+    ),
+    # ---------------------------------------------------------------- ties
+    Case(
+        "tie-unknown-id",
+        edit("ties", "p3,p4", "p3,p99"),
+        TieError,
+        ("ties.csv", "row 3", "'b'", "'p99'"),
+    ),
+    Case(
+        "self-tie", edit("ties", "p3,p4", "p3,p3"), TieError, ("ties.csv", "row 3", "'b'", "'p3'")
+    ),
+    Case(
+        "duplicate-tie-reversed",
+        edit("ties", "board\n", "board\np2,p1,1,work\n"),
+        TieError,
+        ("ties.csv", "row 4", "'b'", "'p1'", "row 2"),
+    ),
+    Case(
+        "tie-empty-id",
+        edit("ties", "p3,p4", ",p4"),
+        TieError,
+        ("ties.csv", "row 3", "'a'", "value ''"),
+    ),
+    Case(
+        "bad-strength",
+        edit("ties", ",2,work", ",strong,work"),
+        TieError,
+        ("ties.csv", "row 2", "'strength'", "'strong'"),
+    ),
+    Case(
+        "zero-strength",
+        edit("ties", ",2,work", ",0,work"),
+        TieError,
+        ("ties.csv", "row 2", "'strength'", "'0'"),
+    ),
+    Case(
+        "ties-missing-column", edit("ties", "a,b,", "a,bb,"), TieError, ("ties.csv", "row 1", "'b'")
+    ),
+    # ---------------------------------------------------------------- network plan
+    Case(
+        "unknown-sector-in-quota",
+        plan(net(0, quota=[{"field": "sector", "values": ["fishing"], "min": 1}])),
+        ProblemError,
+        ("networks.toml", "network[1].quota.values", "'fishing'", "agriculture"),
+    ),
+    Case(
+        "unknown-actor-type-in-quota",
+        plan(net(0, quota=[{"field": "actor_type", "values": ["company"], "min": 1}])),
+        NetworkSpecError,
+        ("networks.toml", "network[1].quota[1].values[1]", "'company'"),
+    ),
+    Case(
+        "unknown-sector-group",
+        plan(
+            both(
+                lambda d: d.update(sector_groups={"food": ["agriculture"]}),
+                net(0, quota=[{"field": "sector", "group": "nope", "min": 1}]),
+            )
+        ),
+        NetworkSpecError,
+        ("networks.toml", "network[1].quota[1].group", "'nope'", "food"),
+    ),
+    Case(
+        "sector-group-unknown-sector",
+        plan(lambda d: d.update(sector_groups={"food": ["agriculture", "fishing"]})),
+        ProblemError,
+        ("networks.toml", "sector_groups", "'fishing'"),
+    ),
+    Case(
+        "quota-min-above-max",
+        plan(net(0, quota=[{"field": "sector", "values": ["agriculture"], "min": 3, "max": 1}])),
+        NetworkSpecError,
+        ("networks.toml", "network[1].quota[1].min", "value 3"),
+    ),
+    Case(
+        "quota-share-above-1",
+        plan(
+            net(1, quota=[{"field": "external", "values": ["true"], "max": 1.5, "unit": "share"}])
+        ),
+        NetworkSpecError,
+        ("networks.toml", "network[2].quota[1].max", "1.5"),
+    ),
+    Case(
+        "quota-bad-unit",
+        plan(net(0, quota=[{"field": "sector", "values": ["retail"], "min": 1, "unit": "pct"}])),
+        NetworkSpecError,
+        ("networks.toml", "network[1].quota[1].unit", "'pct'"),
+    ),
+    Case(
+        "min-size-above-max-size",
+        plan(net(1, min_size=4, max_size=3)),
+        NetworkSpecError,
+        ("networks.toml", "network[2].min_size", "value 4"),
+    ),
+    Case(
+        "include-and-exclude-same-id",
+        plan(net(0, include=["p1"], exclude=["p1"])),
+        NetworkSpecError,
+        ("networks.toml", "network[1].include", "'p1'"),
+    ),
+    Case(
+        "required-and-excluded",
+        plan(glob(required=["p1"], excluded=["p1"])),
+        NetworkSpecError,
+        ("networks.toml", "global.excluded[1]", "'p1'"),
+    ),
+    Case(
+        "pinned-into-networks-that-may-not-share",
+        plan(both(net(0, include=["p3"]), net(1, include=["p3"]))),
+        ProblemError,
+        ("networks.toml", "include", "'p3'", "share_members"),
+    ),
+    Case(
+        "pinned-beyond-capacity",
+        plan(
+            both(glob(share_members=[["a", "b"]]), net(0, include=["p1"]), net(1, include=["p1"]))
+        ),
+        ProblemError,
+        ("networks.toml", "include", "'p1'", "capacity is 1"),
+    ),
+    Case(
+        "pinned-below-min-relevance",
+        plan(net(0, min_relevance=0.5, include=["p3"])),
+        ProblemError,
+        ("networks.toml", "network[1].include", "'p3'", "0.4"),
+    ),
+    Case(
+        "pinned-unknown-id",
+        plan(net(0, include=["p99"])),
+        ProblemError,
+        ("networks.toml", "network[1].include", "'p99'"),
+    ),
+    Case(
+        "unknown-network-key",
+        plan(net(0, max_sizee=3)),
+        NetworkSpecError,
+        ("networks.toml", "network[1].max_sizee", "'max_sizee'", "max_size"),
+    ),
+    Case(
+        "unknown-global-key",
+        plan(glob(default_capacty=1)),
+        NetworkSpecError,
+        ("networks.toml", "global.default_capacty", "default_capacity"),
+    ),
+    Case(
+        "unknown-top-level-table",
+        plan(lambda d: d.update(globals={"x": 1})),
+        NetworkSpecError,
+        ("networks.toml", "globals", "'globals'", "sector_groups"),
+    ),
+    Case(
+        "toml-syntax-error",
+        write("networks", BAD_TOML),
+        NetworkSpecError,
+        ("networks.toml", "row 6", "line 6", "'min_size ='"),
+    ),
+    Case(
+        "unknown-network-in-share-members",
+        plan(glob(share_members=[["a", "c"]])),
+        NetworkSpecError,
+        ("networks.toml", "global.share_members[1]", "'c'", "a, b"),
+    ),
+    Case(
+        "conflict-unknown-id",
+        plan(glob(conflicts=[["p1", "p99"]])),
+        ProblemError,
+        ("networks.toml", "global.conflicts", "'p99'"),
+    ),
+    Case(
+        "conflict-is-must-pair",
+        plan(glob(conflicts=[["p1", "p2"]], must_pairs=[["p2", "p1"]])),
+        NetworkSpecError,
+        ("networks.toml", "global.must_pairs[1]", "p1", "p2"),
+    ),
+    Case(
+        "minimum-size-pool-cannot-fill",
+        plan(net(0, min_relevance=0.5, min_size=5, max_size=6)),
+        ProblemError,
+        ("networks.toml", "network[1].min_size", "value 5", "only 3"),
+    ),
+    Case(
+        "skill-pool-cannot-meet",
+        plan(net(0, skill=[{"skill": "welding", "min": 1}])),
+        ProblemError,
+        ("networks.toml", "network[1].skill", "'welding'"),
+    ),
+    Case(
+        "wrong-type",
+        plan(net(0, min_size="two")),
+        NetworkSpecError,
+        ("networks.toml", "network[1].min_size", "'two'"),
+    ),
+    Case(
+        "unknown-weight",
+        plan(lambda d: d.update(weights={"diversity": 1.0})),
+        NetworkSpecError,
+        ("networks.toml", "weights.diversity", "'diversity'", "sector"),
+    ),
+    Case(
+        "malformed-meeting-slot",
+        plan(net(0, meeting={"slots": ["monday"]})),
+        NetworkSpecError,
+        ("networks.toml", "network[1].meeting.slots", "'monday'"),
+    ),
+    Case(
+        "bad-network-name",
+        plan(net(0, name="food net")),
+        NetworkSpecError,
+        ("networks.toml", "network[1].name", "'food net'"),
+    ),
+    Case(
+        "duplicate-network-name",
+        plan(net(1, name="a")),
+        NetworkSpecError,
+        ("networks.toml", "network[2].name", "'a'"),
+    ),
+    # ---------------------------------------------------------------- compositions
+    Case(
+        "composition-unknown-network",
+        composition("network,candidate_id\na,p1\nz,p2\n"),
+        CompositionError,
+        ("composition.csv", "row 3", "'network'", "'z'"),
+    ),
+    Case(
+        "composition-unknown-person",
+        composition("network,candidate_id\na,p1\na,p99\n"),
+        CompositionError,
+        ("composition.csv", "row 3", "'candidate_id'", "'p99'"),
+    ),
+    Case(
+        "composition-duplicate-membership",
+        composition("network,candidate_id\na,p1\nb,p2\na,p1\n"),
+        CompositionError,
+        ("composition.csv", "row 4", "'candidate_id'", "'p1'", "row 2"),
+    ),
+    Case(
+        "composition-two-slots",
+        composition("network,candidate_id,slot\na,p1,tue-evening\na,p2,thu-morning\n"),
+        CompositionError,
+        ("composition.csv", "row 3", "'slot'", "'thu-morning'"),
+    ),
+    Case(
+        "composition-malformed-slot",
+        composition("network,candidate_id,slot\na,p1,tuesday\n"),
+        CompositionError,
+        ("composition.csv", "row 2", "'slot'", "'tuesday'"),
+    ),
+    Case(
+        "composition-missing-column",
+        composition("network,person\na,p1\n"),
+        CompositionError,
+        ("composition.csv", "row 1", "'candidate_id'"),
+    ),
+]
+
+
+def test_corpus_is_large_and_ids_unique() -> None:
+    assert len(CASES) >= 35
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_malformed_input(case: Case, files: dict[str, Path]) -> None:
+    action = case.prepare(files)
+    with pytest.raises(EvocomposeError) as info:
+        action()
+    err = info.value
+    assert type(err) is case.error, f"{type(err).__name__}: {err}"
+    message = str(err)
+    for needle in case.needles:
+        assert needle in message, f"{needle!r} not in {message!r}"
+    # no raw pandas/openpyxl exception chained behind ours
+    assert err.__cause__ is None
+    assert err.__suppress_context__ or err.__context__ is None
