@@ -1,0 +1,63 @@
+"""Grouped bars comparing compositions on the rows of a :class:`~evocompose.compare.Scorecard`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from evocompose.compare import Scorecard
+
+__all__ = ["plot_scorecard"]
+
+
+def plot_scorecard(
+    scorecard: Scorecard, rows: Sequence[str] | None = None, ax: Axes | None = None
+) -> Axes:
+    """Grouped bars: one group per yardstick, one bar per composition.
+
+    Each yardstick is normalised by its largest absolute value across the
+    compositions, so the best composition on a higher-is-better yardstick
+    reaches 1 and yardsticks of different scales fit one axis.
+
+    Parameters
+    ----------
+    scorecard : Scorecard
+    rows : sequence of str, optional
+        Yardsticks to draw (default: :attr:`Scorecard.key_rows`).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    frame = scorecard.frame
+    chosen = list(rows) if rows is not None else list(scorecard.key_rows)
+    missing = [r for r in chosen if r not in frame.index]
+    if missing:
+        raise KeyError(f"no such scorecard rows: {missing}; rows are {list(frame.index)}")
+    data = frame.loc[chosen].apply(lambda col: col.astype(float))
+    values = data.to_numpy(dtype=float)
+    scale = np.nanmax(np.abs(values), axis=1, keepdims=True)
+    scale[~np.isfinite(scale) | (scale == 0)] = 1.0
+    norm = np.nan_to_num(values / scale)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(chosen) + 2), 4))
+    k = max(len(data.columns), 1)
+    width = 0.8 / k
+    x = np.arange(len(chosen))
+    for j, label in enumerate(data.columns):
+        ax.bar(x - 0.4 + width * (j + 0.5), norm[:, j], width, label=str(label))
+    ax.set_xticks(x)
+    ax.set_xticklabels(chosen, rotation=30, ha="right", fontsize=8)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_ylabel("share of the best (per yardstick)")
+    ax.set_title("Scorecard")
+    ax.legend(fontsize=8, frameon=False)
+    return ax
