@@ -51,7 +51,7 @@ folders += [p / "examples" / "stevns" for p in Path.cwd().parents]
 folder = next((f for f in folders if all((f / name).exists() for name in FILES)), None)
 workdir = Path(tempfile.mkdtemp(prefix="evocompose-stevns-"))
 if folder is None:
-    from evocompose.datasets.stevns import write_stevns_example
+    from evocompose.datasets.stevns_generator import write_stevns_example
 
     folder = workdir
     write_stevns_example(folder)

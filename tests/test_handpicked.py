@@ -14,7 +14,7 @@ from evocompose.handpicked import STRATEGIES, handpick, obvious_sectors, target_
 
 @pytest.fixture(scope="module")
 def stevns() -> evo.Problem:
-    from evocompose.datasets.stevns import stevns
+    from evocompose.datasets.stevns_generator import stevns
 
     return stevns(seed=0, n=250)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import tempfile
 from pathlib import Path
@@ -93,9 +92,7 @@ def test_write_problem_pseudonymise(problem: evo.Problem, tmp_path: Path) -> Non
 
 
 def test_stevns_round_trip(tmp_path: Path) -> None:
-    # the submodule, not evo.datasets.stevns: importing the submodule shadows that function
-    generator = importlib.import_module("evocompose.datasets.stevns")
-    p = generator.stevns(n=120)
+    p = evo.datasets.stevns(n=120)
     written = write_problem(p, tmp_path)
     assert load_problem(written["candidates"], written["ties"], written["networks"]) == p
 

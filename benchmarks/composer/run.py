@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 import evocompose as evo
-from evocompose.datasets.stevns import stevns  # evo.datasets.stevns is shadowed by the submodule
+from evocompose.datasets.stevns_generator import stevns
 from evocompose.solve import solve
 from evocompose.solvers.cpsat import Progress
 

@@ -39,7 +39,7 @@ import pandas as pd
 
 import evocompose as evo
 from evocompose.compare import compare
-from evocompose.datasets.stevns import stevns
+from evocompose.datasets.stevns_generator import stevns
 from evocompose.handpicked import STRATEGIES, handpick
 from evocompose.solve import solve
 

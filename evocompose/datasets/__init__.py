@@ -16,8 +16,8 @@ __all__ = ["stevns", "tiny"]
 
 
 def stevns(seed: int = 0, n: int = 250) -> Problem:
-    """The synthetic Stevns example; see :func:`evocompose.datasets.stevns.stevns`."""
-    from evocompose.datasets.stevns import stevns as _stevns
+    """The synthetic Stevns example; see :func:`evocompose.datasets.stevns_generator.stevns`."""
+    from evocompose.datasets.stevns_generator import stevns as _stevns
 
     return _stevns(seed=seed, n=n)
 
