@@ -10,7 +10,9 @@ The flow is Data -> Problem -> Solver -> Composition -> Metrics/Report:
 
 from __future__ import annotations
 
-from evocompose import datasets
+from evocompose import datasets, metrics
+from evocompose.check import Violation, check
+from evocompose.compare import Scorecard, compare
 from evocompose.constraints import BridgeRule, MeetingRule, Quota, SkillRequirement
 from evocompose.data import ACTOR_TYPES, Candidate, NetworkSpec, Pool, Problem
 from evocompose.errors import (
@@ -22,8 +24,20 @@ from evocompose.errors import (
     SolverError,
     TieError,
 )
+from evocompose.handpicked import handpick
+from evocompose.io import (
+    NetworkPlan,
+    load_problem,
+    read_candidates,
+    read_composition,
+    read_networks,
+    read_ties,
+    write_composition,
+    write_problem,
+)
 from evocompose.objective import Weights
 from evocompose.result import Composition, Result, SolveStatus
+from evocompose.solve import solve
 
 __version__ = "0.1.0"
 
@@ -36,6 +50,7 @@ __all__ = [
     "CompositionError",
     "EvocomposeError",
     "MeetingRule",
+    "NetworkPlan",
     "NetworkSpec",
     "NetworkSpecError",
     "Pool",
@@ -43,11 +58,25 @@ __all__ = [
     "ProblemError",
     "Quota",
     "Result",
+    "Scorecard",
     "SkillRequirement",
     "SolveStatus",
     "SolverError",
     "TieError",
+    "Violation",
     "Weights",
     "__version__",
+    "check",
+    "compare",
     "datasets",
+    "handpick",
+    "load_problem",
+    "metrics",
+    "read_candidates",
+    "read_composition",
+    "read_networks",
+    "read_ties",
+    "solve",
+    "write_composition",
+    "write_problem",
 ]

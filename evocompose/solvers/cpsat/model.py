@@ -507,6 +507,31 @@ def build_model(problem: Problem) -> CpsatModel:
     return m
 
 
+def add_change_limit(m: CpsatModel, base: Composition, max_changes: int) -> None:
+    """At most ``max_changes`` member changes away from ``base``.
+
+    Per network, ``changes >= members added`` and ``changes >= members
+    removed``, so replacing one member by another is one change, as are
+    adding or removing one. Members of ``base`` who cannot sit in the network
+    at all (no variable) count as removed.
+    """
+    pool = m.problem.pool
+    total = []
+    for g, spec in enumerate(m.problem.networks):
+        inside = {pool.index(c) for c in base.members.get(spec.name, ()) if c in pool}
+        added = [m.x[i, g] for i in m.eligible[g] if i not in inside]
+        kept = [m.x[i, g] for i in m.eligible[g] if i in inside]
+        forced_out = sum(1 for i in inside if (i, g) not in m.x)
+        bound = max(len(inside), len(m.eligible[g]))
+        ch = m.model.new_int_var(0, bound, f"changes[{spec.name}]")
+        m.model.add(ch >= sum(added)).with_name(f"changes[{spec.name}][added]")
+        m.model.add(ch >= len(inside) - sum(kept)).with_name(f"changes[{spec.name}][removed]")
+        if forced_out:
+            m.model.add(ch >= forced_out).with_name(f"changes[{spec.name}][forced]")
+        total.append(ch)
+    m.model.add(sum(total) <= max_changes).with_name("changes[total]")
+
+
 def comb2(k: int) -> int:
     """``C(k, 2)``."""
     return k * (k - 1) // 2

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from evocompose.objective import TERMS, evaluate, weighted_total
 from evocompose.result import Composition, Result, SolveStatus
 
-from .model import CpsatModel, build_model
+from .model import CpsatModel, add_change_limit, build_model
 from .objective import SCALE, Lin, build_terms, scaled_expr, total_form
 
 if TYPE_CHECKING:
@@ -149,10 +149,20 @@ def solve_cpsat(
     progress: ProgressFn | bool | None = None,
     hint: Composition | None = None,
     log: bool = False,
+    base: Composition | None = None,
+    max_changes: int | None = None,
 ) -> Result:
-    """Solve ``problem`` with CP-SAT (see :func:`evocompose.solve`)."""
+    """Solve ``problem`` with CP-SAT (see :func:`evocompose.solve`).
+
+    ``base`` and ``max_changes`` restrict the search to compositions at most
+    ``max_changes`` member changes away from ``base`` (see
+    :func:`~evocompose.solvers.cpsat.model.add_change_limit`); used by
+    :func:`evocompose.improve`.
+    """
     start = time.perf_counter()
     m = build_model(problem)
+    if base is not None and max_changes is not None:
+        add_change_limit(m, base, max_changes)
     order = tuple(t for t in problem.weights.order if t in TERMS)
     forms = build_terms(m)
     if hint is not None:
