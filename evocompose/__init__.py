@@ -25,6 +25,7 @@ from evocompose.errors import (
     TieError,
 )
 from evocompose.handpicked import handpick
+from evocompose.improve import Change, Improvement, improve
 from evocompose.io import (
     NetworkPlan,
     load_problem,
@@ -46,9 +47,11 @@ __all__ = [
     "BridgeRule",
     "Candidate",
     "CandidateError",
+    "Change",
     "Composition",
     "CompositionError",
     "EvocomposeError",
+    "Improvement",
     "MeetingRule",
     "NetworkPlan",
     "NetworkSpec",
@@ -70,6 +73,7 @@ __all__ = [
     "compare",
     "datasets",
     "handpick",
+    "improve",
     "load_problem",
     "metrics",
     "read_candidates",
