@@ -44,7 +44,12 @@ def solve(
         ``(seconds, objective, bound)`` at each improving solution; ``True``
         prints one line per improvement (no personal data).
     solver : {"auto", "cpsat", "search"}
-        Backend; ``"auto"`` is CP-SAT for now.
+        Backend. ``"cpsat"``: the exact CP-SAT model (proves bounds and
+        optimality). ``"search"``: local search for large pools and pairwise
+        dissimilarity (fast, proves nothing). ``"auto"``: local search for a
+        quarter of the budget, then CP-SAT from its result; pure grouping
+        problems and large dissimilarity matrices go to search alone (see
+        :mod:`evocompose.solvers.auto`).
     hint : Composition, optional
         A starting composition (solution hint).
     log : bool
@@ -72,16 +77,9 @@ def solve(
     """
     from evocompose.solvers import BACKENDS
 
-    name = "cpsat" if solver == "auto" else solver
-    backend = BACKENDS.get(name)
+    backend = BACKENDS.get(solver)
     if backend is None:
-        if name == "search":
-            raise SolverError(
-                "solver 'search' is not available yet; use solver='cpsat'", value=solver
-            )
-        raise SolverError(
-            f"unknown solver; use one of {', '.join(['auto', *sorted(BACKENDS)])}", value=solver
-        )
+        raise SolverError(f"unknown solver; use one of {', '.join(sorted(BACKENDS))}", value=solver)
     if time_limit <= 0:
         raise SolverError("time_limit must be > 0 seconds", value=time_limit)
     if workers < 1:

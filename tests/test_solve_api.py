@@ -66,7 +66,7 @@ def test_determinism(workers: int) -> None:
 
 def test_time_limit_returns_best_so_far() -> None:
     p = evo.datasets.stevns(seed=0, n=250)
-    r = solve(p, time_limit=2.0, workers=2)
+    r = solve(p, time_limit=2.0, workers=2, solver="cpsat")
     assert r.runtime < 6.0
     assert r.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN, SolveStatus.OPTIMAL)
     if r.composition is not None:
@@ -105,11 +105,10 @@ def test_infeasible_returns_no_composition(tiny: evo.Problem) -> None:
 
 
 def test_backend_selection(tiny: evo.Problem) -> None:
-    assert "cpsat" in BACKENDS
-    with pytest.raises(SolverError, match="not available yet"):
-        if "search" in BACKENDS:
-            raise SolverError("not available yet")  # another backend registered it
-        solve(tiny, solver="search")
+    assert {"auto", "cpsat", "search"} <= set(BACKENDS)
+    found = solve(tiny, solver="search", time_limit=1)
+    assert found.status is SolveStatus.FEASIBLE  # local search proves nothing
+    assert found.bound is None and found.composition is not None
     with pytest.raises(SolverError, match="unknown solver"):
         solve(tiny, solver="nope")
     assert solve(tiny, solver="cpsat", time_limit=5).status is SolveStatus.OPTIMAL
@@ -152,3 +151,14 @@ def test_lexicographic_known_answer(tiny: evo.Problem) -> None:
         time_limit=5,
     )
     assert set(r2.composition.members["a"]) == {"p1", "p6"}  # type: ignore[union-attr]
+
+
+def test_auto_reports_cpsat_bound_on_search_start() -> None:
+    p = evo.datasets.stevns(seed=0, n=250)  # large enough that auto starts with search
+    r = solve(p, time_limit=6.0, workers=2, seed=0)
+    assert r.solver.startswith("auto")
+    assert r.composition is not None and r.bound is not None and r.gap is not None
+    assert r.objective is not None and r.objective <= r.bound + 1e-6
+    from evocompose.check import check
+
+    assert check(p, r.composition) == []

@@ -30,8 +30,21 @@ def _cpsat(problem: Problem, **kwargs: Any) -> Result:
     return solve_cpsat(problem, **kwargs)
 
 
-#: Backend name -> callable. ``"auto"`` is resolved by :func:`evocompose.solve`.
-BACKENDS: dict[str, Backend] = {"cpsat": _cpsat}
+def _search(problem: Problem, **kwargs: Any) -> Result:
+    from evocompose.solvers.search.backend import solve_search
+
+    kwargs.pop("log", None)
+    return solve_search(problem, **kwargs)
+
+
+def _auto(problem: Problem, **kwargs: Any) -> Result:
+    from evocompose.solvers.auto import solve_auto
+
+    return solve_auto(problem, **kwargs)
+
+
+#: Backend name -> callable.
+BACKENDS: dict[str, Backend] = {"auto": _auto, "cpsat": _cpsat, "search": _search}
 
 
 def register(name: str, backend: Backend) -> None:
