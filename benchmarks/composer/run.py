@@ -1,9 +1,9 @@
 """Benchmark of the CP-SAT composer on the synthetic Stevns case.
 
 (a) Stevns n=250, 4 networks, 2 workers: objective, bound and gap at 1, 5, 10,
-    30 and 60 s, sampled from ONE run with a progress callback (the best
-    objective/bound known at each time; the bound is also sampled from the
-    callback, i.e. at improving solutions, plus the final bound at the end).
+    30 and 60 s, sampled from ONE run per backend (cpsat and auto side by side)
+    from the result's history (the bound is recorded at improving solutions,
+    plus the final bound at the end).
 (b) 1,000 candidates x 12 networks (the four Stevns specs replicated three
     times with suffixed names, sharing allowed as in Stevns within each copy):
     time to first feasible and gap at 30 s.
@@ -29,7 +29,6 @@ from pathlib import Path
 import evocompose as evo
 from evocompose.datasets.stevns_generator import stevns
 from evocompose.solve import solve
-from evocompose.solvers.cpsat import Progress
 
 RESULTS = Path(__file__).resolve().parents[1] / "RESULTS.md"
 SECTION = "## Composer (CP-SAT)"
@@ -62,14 +61,16 @@ def replicated(seed: int, n: int, copies: int) -> evo.Problem:
     return base.replace(pool=evo.Pool(tuple(cands)), networks=tuple(specs), share_members=share)
 
 
-def sample(history: list[Progress], final: tuple[float, float | None, float | None], at: float):
-    """Best objective and bound known at time ``at``."""
-    obj = bound = None
-    for p in history:
-        if p.seconds <= at:
-            obj, bound = p.objective, p.bound
-    if final[0] <= at:
-        obj, bound = final[1], final[2]
+def sample(
+    history: tuple[tuple[float, float, float | None], ...], at: float
+) -> tuple[float | None, float | None]:
+    """Best objective and latest bound known at time ``at`` (from ``Result.history``)."""
+    obj: float | None = None
+    bound: float | None = None
+    for seconds, o, b in history:
+        if seconds <= at:
+            obj = o if obj is None else max(obj, o)
+            bound = b if b is not None else bound
     return obj, bound
 
 
@@ -84,51 +85,55 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="(a) up to 10 s, (b) 10 s")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--solvers", default="cpsat,auto", help="backends side by side (default %(default)s)"
+    )
     args = ap.parse_args()
+    solvers = args.solvers.split(",")
     times = [1, 5, 10] if args.quick else [1, 5, 10, 30, 60]
     out: list[str] = []
 
     p = stevns(seed=args.seed, n=250)
-    hist: list[Progress] = []
-    r = solve(p, time_limit=times[-1], workers=args.workers, seed=args.seed, progress=hist.append)
-    final = (r.runtime, r.objective, r.bound)
-    st = r.stats
     out.append(
         f"(a) Stevns n=250, {len(p.networks)} networks, {args.workers} workers, seed {args.seed}; "
-        f"model {st['num_variables']:,} variables, {st['num_constraints']:,} constraints "
-        f"({st['num_x']} x-variables), build {st['build_seconds']:.2f} s; one run of {times[-1]} s, "
-        f"objective/bound sampled from the progress callback. Final status {r.status}."
+        f"one run of {times[-1]} s per backend, best objective and latest bound known at each "
+        "time read from `Result.history` (the bound is recorded at improving solutions; the "
+        "last row is the final result)."
     )
     out.append("")
-    out.append("| time (s) | objective | bound | gap |")
-    out.append("| ---: | ---: | ---: | ---: |")
-    for t in times:
-        obj, bound = sample(hist, final, t)
-        gap = None if obj is None or bound is None else (bound - obj) / max(1.0, abs(bound))
-        out.append(f"| {t} | {fmt(obj)} | {fmt(bound)} | {fmt(gap, True)} |")
+    out.append("| backend | time (s) | objective | bound | gap |")
+    out.append("| --- | ---: | ---: | ---: | ---: |")
+    solver_names = []
+    for backend in solvers:
+        r = solve(p, time_limit=times[-1], workers=args.workers, seed=args.seed, solver=backend)
+        solver_names.append(r.solver)
+        for t in times:
+            obj, bound = sample(r.history, t)
+            if t == times[-1]:
+                obj, bound = r.objective, r.bound
+            gap = None if obj is None or bound is None else (bound - obj) / max(1.0, abs(bound))
+            out.append(f"| {backend} | {t} | {fmt(obj)} | {fmt(bound)} | {fmt(gap, True)} |")
+        print("\n".join(out), flush=True)
     out.append("")
-    print("\n".join(out), flush=True)
 
     limit_b = 10 if args.quick else 30
     big = replicated(args.seed, 1000, 3)
-    hist_b: list[Progress] = []
-    rb = solve(
-        big, time_limit=limit_b, workers=args.workers, seed=args.seed, progress=hist_b.append
-    )
-    first = hist_b[0].seconds if hist_b else None
-    stb = rb.stats
-    lines_b = [
+    out += [
         f"(b) {len(big.pool):,} candidates × {len(big.networks)} networks (Stevns specs ×3), "
-        f"{args.workers} workers, {limit_b} s; model {stb['num_variables']:,} variables, "
-        f"{stb['num_constraints']:,} constraints, build {stb['build_seconds']:.2f} s.",
+        f"{args.workers} workers, {limit_b} s per backend.",
         "",
-        "| status | first feasible (s) | objective | bound | gap |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        f"| {rb.status} | {fmt(first)} | {fmt(rb.objective)} | {fmt(rb.bound)} | {fmt(rb.gap, True)} |",
-        "",
+        "| backend | status | first feasible (s) | objective | bound | gap |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
-    print("\n".join(lines_b), flush=True)
-    out += lines_b
+    for backend in solvers:
+        rb = solve(big, time_limit=limit_b, workers=args.workers, seed=args.seed, solver=backend)
+        first = rb.history[0][0] if rb.history else None
+        out.append(
+            f"| {backend} | {rb.status} | {fmt(first)} | {fmt(rb.objective)} | {fmt(rb.bound)} "
+            f"| {fmt(rb.gap, True)} |"
+        )
+        print(out[-1], flush=True)
+    out.append("")
 
     cmd = "python benchmarks/composer/run.py" + (" --quick" if args.quick else "")
     if args.seed:
@@ -138,7 +143,7 @@ def main() -> None:
         "",
         f"Date: {dt.date.today().isoformat()}; machine: {platform.platform()}, "
         f"{os.cpu_count()} CPUs (shared, timings noisy); Python {platform.python_version()}; "
-        f"{r.solver}.",
+        f"{'; '.join(sorted(set(solver_names)))}.",
         "",
         f"Command: `{cmd}`",
         "",
