@@ -1,0 +1,68 @@
+"""The command line: summary, solve, check and the one-line error contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import evocompose as evo
+from evocompose.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "stevns"
+INPUTS = [
+    "--candidates",
+    str(EXAMPLE / "candidates.xlsx"),
+    "--ties",
+    str(EXAMPLE / "ties.csv"),
+    "--networks",
+    str(EXAMPLE / "networks.toml"),
+]
+
+
+def test_summary_prints_the_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", *INPUTS]) == 0
+    out = capsys.readouterr().out
+    assert "250 candidates" in out and "Fødevarer og Jordbrug" in out
+
+
+def test_solve_writes_a_feasible_composition(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "composition.csv"
+    args = ["solve", *INPUTS, "--time-limit", "6", "--quiet", "--out", str(out), "--pseudonymise"]
+    assert main(args) == 0
+    frame = pd.read_csv(out, dtype=str)
+    assert {"network", "candidate_id"} <= set(frame.columns)
+    assert "name" not in frame.columns  # pseudonymised export
+    problem = evo.datasets.stevns(seed=0)
+    assert evo.check(problem, evo.read_composition(out, problem)) == []
+    assert "Gap" in capsys.readouterr().out
+
+
+def test_check_lists_violations_of_a_hand_picked_proposal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    problem = evo.datasets.stevns(seed=0)
+    proposal = evo.handpick(problem, "snowball", seed=0)
+    path = evo.write_composition(proposal, tmp_path / "hand.xlsx")
+    assert main(["check", *INPUTS, "--composition", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "rule violation(s)" in out and "[" in out
+
+
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = pd.read_excel(EXAMPLE / "candidates.xlsx", dtype=str)
+    frame.loc[4, "actor_type"] = "pirate"  # spreadsheet row 6
+    bad = tmp_path / "cands.csv"
+    frame.to_csv(bad, index=False)
+    code = main(["summary", "--candidates", str(bad), "--networks", str(EXAMPLE / "networks.toml")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("evocompose: error:") and err.count("\n") == 1
+    for part in ("cands.csv", "row 6", "actor_type", "pirate"):
+        assert part in err
+    assert "Traceback" not in err
