@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from evocompose.data import Problem
     from evocompose.result import Composition
 
-__all__ = ["TERMS", "Weights", "evaluate", "weighted_total"]
+__all__ = ["TERMS", "Weights", "breakdown", "evaluate", "weighted_total"]
 
 #: Every objective term, in the default lexicographic order.
 TERMS: tuple[str, ...] = (
@@ -229,3 +229,32 @@ def weighted_total(problem: Problem, values: Mapping[str, Mapping[str, float]]) 
             total += w.term_weight(term) * value
     total += problem.weights.spread * values.get("*", {}).get("spread", 0.0)
     return total
+
+
+def breakdown(
+    problem: Problem, composition: Composition
+) -> tuple[float, dict[str, float], dict[str, float]]:
+    """Weighted objective and its terms summed over networks.
+
+    Returns
+    -------
+    total : float
+        The weighted objective (:func:`weighted_total` of :func:`evaluate`).
+    raw : dict
+        Each term's raw value summed over networks.
+    weighted : dict
+        Each term's contribution (raw value times its, possibly per-network, weight).
+    """
+    values = evaluate(problem, composition)
+    raw: dict[str, float] = dict.fromkeys(TERMS, 0.0)
+    weighted: dict[str, float] = dict.fromkeys(TERMS, 0.0)
+    for spec in problem.networks:
+        w = problem.network_weights(spec.name)
+        for term, v in values[spec.name].items():
+            if term == "spread":
+                continue
+            raw[term] += v
+            weighted[term] += w.term_weight(term) * v
+    raw["spread"] = values["*"]["spread"]
+    weighted["spread"] = problem.weights.spread * raw["spread"]
+    return weighted_total(problem, values), raw, weighted
