@@ -281,3 +281,128 @@ def test_cpsat_matches_brute_force(problem: Problem) -> None:
     assert weighted_total(problem, evaluate(problem, r.composition)) == pytest.approx(
         best, abs=1e-6
     )
+
+
+SYN = st.sampled_from([-1.0, -0.5, 0.0, 0.3, 0.5, 1.0, 2.0])
+
+
+@st.composite
+def synergy_problems(draw: Any) -> Problem:
+    """Few rules, rich synergy tables (every sector pair, same-sector too), larger sizes."""
+    n_net = draw(st.integers(1, 2))
+    n = draw(st.integers(3, 8 if n_net == 1 else 6))
+    n_sec = draw(st.integers(2, 4))
+    sectors = [f"s{k}" for k in range(n_sec)]
+    cands = [
+        Candidate(
+            id=f"p{i}",
+            name=f"P{i}",
+            organisation=f"o{i}",
+            sector=draw(st.sampled_from(sectors)),
+            actor_type=draw(st.sampled_from(["private", "public"])),
+            skills=tuple(sorted(draw(st.sets(st.sampled_from(["k1", "k2"]))))),
+            capacity=draw(st.sampled_from([None, 1])),
+            relevance={f"n{g}": draw(st.sampled_from([0.0, 0.5, 1.0])) for g in range(n_net)},
+        )
+        for i in range(n)
+    ]
+    pool = Pool(tuple(cands))
+    present = pool.sectors
+    nets = []
+    for g in range(n_net):
+        hi = draw(st.integers(2, 6 if n_net == 1 else 4))
+        lo = draw(st.integers(0, hi))
+        pairs = [(a, b) for a in present for b in present if a <= b]
+        table = {p: draw(SYN) for p in pairs if draw(st.integers(0, 3)) > 0}
+        quotas: tuple[Quota, ...] = ()
+        if draw(st.booleans()):
+            quotas = (Quota("sector", (present[0],), max=draw(st.integers(0, 2))),)
+        nets.append(_spec(f"n{g}", min_size=lo, max_size=hi, synergy=table, quotas=quotas))
+    weights = Weights(
+        sector=draw(st.sampled_from([0.0, 0.5])),
+        actor_type=0.0,
+        area=0.0,
+        skills=draw(st.sampled_from([0.0, 0.1, 1.0])),
+        new_cross_sector_ties=0.0,
+        cohesion=0.0,
+        relevance=draw(st.sampled_from([0.0, 1.0])),
+        synergy=draw(st.sampled_from([1.0, 2.0, -1.0])),
+        spread=draw(st.sampled_from([0.0, 0.5])),
+    )
+    try:
+        return Problem(pool, tuple(nets), nx.Graph(), weights=weights)
+    except (ProblemError, EvocomposeError):
+        assume(False)
+        raise
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(synergy_problems())
+def test_cpsat_synergy_matches_brute_force(problem: Problem) -> None:
+    """Synergy (products of sector counts, any sign) and skills against brute force."""
+    best = brute_force(problem)
+    if best is None:
+        return
+    r = solve(problem, time_limit=10, workers=1)
+    assert r.status is SolveStatus.OPTIMAL
+    assert r.composition is not None
+    assert r.objective == pytest.approx(best, abs=1e-6)
+    assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
+    assert r.bound == pytest.approx(best, abs=1e-6)
+    # a (completed) hint of the optimum changes nothing
+    again = solve(problem, time_limit=10, workers=1, solver="cpsat", hint=r.composition)
+    assert again.status is SolveStatus.OPTIMAL
+    assert again.objective == pytest.approx(best, abs=1e-6)
+
+
+def test_synergy_star_exact_on_every_count() -> None:
+    """Every (c_u, c_v, c_w) split of a star u-v, u-w: solver objective equals the reference."""
+    cands = [
+        Candidate(id=f"p{i}", name=f"P{i}", organisation=f"o{i}", sector=s, actor_type="private")
+        for i, s in enumerate("uuuuvvvwww")
+    ]
+    table = {("u", "v"): 1.0, ("u", "w"): -0.5, ("v", "w"): 0.3, ("u", "u"): 0.5, ("w", "w"): -1.0}
+    pool = Pool(tuple(cands))
+    weights = Weights(
+        sector=0.0,
+        actor_type=0.0,
+        area=0.0,
+        skills=0.0,
+        new_cross_sector_ties=0.0,
+        cohesion=0.0,
+        relevance=0.0,
+        synergy=1.0,
+        spread=0.0,
+    )
+    for cu in range(5):
+        for cv in range(4):
+            for cw in range(4):
+                size = cu + cv + cw
+                if not 1 <= size <= 8:
+                    continue
+                inc = tuple(
+                    [f"p{i}" for i in range(cu)]
+                    + [f"p{4 + i}" for i in range(cv)]
+                    + [f"p{7 + i}" for i in range(cw)]
+                )
+                spec = NetworkSpec("n0", min_size=size, max_size=8, synergy=table, include=inc)
+                spec_exact = NetworkSpec(
+                    "n0", min_size=size, max_size=size, synergy=table, include=inc
+                )
+                for s in (spec, spec_exact):
+                    p = Problem(pool, (s,), nx.Graph(), weights=weights)
+                    expected = cu * cv * 1.0 - 0.5 * cu * cw + 0.3 * cv * cw
+                    expected += 0.5 * cu * (cu - 1) / 2 - cw * (cw - 1) / 2
+                    comp = Composition({"n0": inc})
+                    assert weighted_total(p, evaluate(p, comp)) == pytest.approx(expected)
+                    r = solve(p, time_limit=10, workers=1)
+                    assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
+                    if s is spec_exact:
+                        assert r.status is SolveStatus.OPTIMAL
+                        assert r.objective == pytest.approx(expected, abs=1e-6)
+                        assert r.stats["solver_objective"] == pytest.approx(expected, abs=1e-6)
+                        assert r.bound == pytest.approx(expected, abs=1e-6)

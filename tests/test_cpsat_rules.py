@@ -212,3 +212,48 @@ def test_bridge(mode: str) -> None:
     p2 = make(n=6, nets=nets, ties=ties)  # no sharing allowed
     st = run(p2).status
     assert st is (SolveStatus.INFEASIBLE if mode == "share" else SolveStatus.OPTIMAL)
+
+
+def test_synergy_centres_cover_every_pair_once() -> None:
+    """Each synergy pair is linearised once, around the end with most pairs."""
+    from evocompose.solvers.cpsat.objective import _synergy_centres
+
+    pairs = [("a", "b"), ("a", "c"), ("a", "d"), ("b", "c"), ("d", "e")]
+    star = _synergy_centres(pairs)
+    assert star["a"] == ["b", "c", "d"]
+    covered = sorted(tuple(sorted((c, o))) for c, others in star.items() for o in others)
+    assert covered == sorted(pairs)
+
+
+def test_synergy_model_has_no_products() -> None:
+    """Synergy is linear (one-hot hull formulation), no multiplication constraints."""
+    from evocompose.solvers.cpsat.model import build_model
+    from evocompose.solvers.cpsat.objective import build_terms
+
+    spec = NetworkSpec(
+        "n", min_size=2, max_size=6, synergy={("agri", "food"): 1.0, ("food", "tour"): 0.5}
+    )
+    m = build_model(make(nets=(spec,)))
+    build_terms(m, terms=("synergy",))
+    text = str(m.model.proto)
+    assert "linear" in text
+    assert "int_prod" not in text
+
+
+def test_hint_is_completed_when_feasible() -> None:
+    """A feasible composition hints every variable; a broken one only the members."""
+    from evocompose import Composition
+    from evocompose.solvers.cpsat.model import build_model
+    from evocompose.solvers.cpsat.objective import build_terms
+
+    spec = NetworkSpec("a", min_size=2, max_size=3, synergy={("agri", "food"): 1.0})
+    problem = make(nets=(spec,), weights=Weights(relevance=0.0, cohesion=1.0))
+    m = build_model(problem)
+    build_terms(m)
+    m.add_hint(Composition({"a": ("p0", "p1")}))
+    assert len(m.model.proto.solution_hint.vars) == len(m.model.proto.variables)
+
+    m = build_model(problem)
+    build_terms(m)
+    m.add_hint(Composition({"a": ("p0", "p1", "p2", "p3")}))  # too large: not completed
+    assert len(m.model.proto.solution_hint.vars) == len(m.x)

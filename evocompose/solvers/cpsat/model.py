@@ -196,17 +196,59 @@ class CpsatModel:
                 slots[spec.name] = self.slots[g][chosen[0]] if chosen else None
         return Composition(members, slots)
 
-    def add_hint(self, composition: Composition) -> None:
-        """Use ``composition`` as a solution hint (members and slots; others left free)."""
+    def add_hint(
+        self, composition: Composition, *, complete: bool = True, time_limit: float = 2.0
+    ) -> None:
+        """Use ``composition`` as a solution hint.
+
+        Parameters
+        ----------
+        composition : Composition
+            Members (and meeting slots, where given) to hint.
+        complete : bool
+            Also hint every auxiliary variable (counts, encodings, pair and
+            indicator variables, free slots), read from a short solve of a
+            copy of the model with the members fixed. CP-SAT uses a complete
+            feasible hint as its first solution; a hint on the members alone
+            is only a branching preference, which it often fails to follow
+            back to a solution. When the copy finds no solution in
+            ``time_limit`` seconds (e.g. the composition breaks a rule), only
+            the members and slots are hinted.
+        time_limit : float
+            Seconds for the completion solve.
+        """
         pool = self.problem.pool
+        hinted: list[tuple[IntVar, bool]] = []
         for g, spec in enumerate(self.problem.networks):
             inside = set(composition.members.get(spec.name, ()))
             for i in self.eligible[g]:
-                self.model.add_hint(self.x[i, g], pool.candidates[i].id in inside)
+                hinted.append((self.x[i, g], pool.candidates[i].id in inside))
             slot = composition.slots.get(spec.name)
             for t, name in enumerate(self.slots[g]):
                 if slot is not None:
-                    self.model.add_hint(self.s[g, t], name == slot)
+                    hinted.append((self.s[g, t], name == slot))
+        if complete and self._complete_hint(hinted, time_limit):
+            return
+        for var, value in hinted:
+            self.model.add_hint(var, value)
+
+    def _complete_hint(self, hinted: list[tuple[IntVar, bool]], time_limit: float) -> bool:
+        """Hint every variable from a solve of a copy with ``hinted`` fixed; success flag."""
+        trial = self.model.clone()
+        trial.clear_hints()
+        for var, value in hinted:
+            trial.add(trial.get_int_var_from_proto_index(var.index) == int(value))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+        solver.parameters.num_workers = 1
+        code = solver.solve(trial)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        self.model.clear_hints()
+        for k in range(len(self.model.proto.variables)):
+            var = self.model.get_int_var_from_proto_index(k)
+            self.model.add_hint(var, solver.value(trial.get_int_var_from_proto_index(k)))
+        return True
 
 
 # ------------------------------------------------------------------ rules

@@ -18,15 +18,18 @@ Encodings (``s`` = size, ``c_v`` = members with value ``v``):
   per *tie edge* between different sectors (only tie edges get pair variables).
 * cohesion bonus: ``b[i,g] <= x[i,g]``, ``t * b[i,g] <= sum_{j in N(i)} x[j,g]``.
 * relevance: ``sum rel[i,g] x[i,g]``.
-* synergy: ``sum_{u<v} syn[u,v] c_u c_v + sum_u syn[u,u] C(c_u,2)``; products
-  with ``AddMultiplicationEquality`` on small-domain sector counts.
+* synergy: ``sum_{u<v} syn[u,v] c_u c_v + sum_u syn[u,u] C(c_u,2)``; each
+  product is linearised exactly over the one-hot encoding of one sector count
+  (see :func:`synergy_sum`), whose LP relaxation is the convex hull of each
+  product (McCormick products left the synergy bound ~80 % above the best
+  value on Stevns; this one is within ~10 %).
 * spread: ``u[i] <= sum_g x[i,g]``.
 * dissimilarity: pair variables ``y[ij,g]`` (n² per network: see
   :data:`MAX_DISSIMILARITY_N`).
 
-The pair/indicator variables (``p``, ``b``, ``u``, ``y``) are constrained on
-both sides, so that they are exact in *every* solution, not only at the
-optimum: the solver's objective of any intermediate solution then equals the
+The pair/indicator variables (``p``, ``b``, ``u``, ``y`` and the synergy
+``w``) are constrained on both sides, so that they are exact in *every*
+solution, not only at the optimum: the solver's objective of any intermediate solution then equals the
 reference evaluation (within the rounding bound below), whatever the signs of
 the weights.
 
@@ -225,26 +228,99 @@ def relevance_sum(m: CpsatModel, g: int) -> Lin:
     return out
 
 
+def _onehot(m: CpsatModel, g: int, key: str, indices: list[int]) -> list[cp_model.LinearExprT]:
+    """One-hot indicators ``e[k] = [count == k]``, ``k = 0..U``, of a group count.
+
+    Linear expressions over the incremental booleans of
+    :meth:`~evocompose.solvers.cpsat.model.CpsatModel.count_encoding`
+    (``e[k] = z[k] - z[k+1]`` with ``z[0] = 1``, ``z[U+1] = 0``), so no new
+    variables: in every integer solution exactly one ``e[k]`` is 1.
+    """
+    enc = m.count_encoding(g, key, indices)
+    if enc.upper <= 0:
+        return [1]
+    if enc.upper == 1:
+        c = m.members_sum(g, enc.members)
+        return [1 - c, c]
+    z = enc.z
+    return [1 - z[0], *(z[k - 1] - z[k] for k in range(1, enc.upper)), z[-1]]
+
+
+def _synergy_centres(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Assign each sector pair to one of its ends (a greedy vertex cover).
+
+    The end in most uncovered pairs becomes a centre (ties: sector name), so
+    that one one-hot encoding serves as many products as possible.
+    """
+    left = list(pairs)
+    star: dict[str, list[str]] = {}
+    while left:
+        degree: dict[str, int] = {}
+        for a, b in left:
+            degree[a] = degree.get(a, 0) + 1
+            degree[b] = degree.get(b, 0) + 1
+        centre = min(degree, key=lambda s: (-degree[s], s))
+        star[centre] = sorted(b if a == centre else a for a, b in left if centre in (a, b))
+        left = [p for p in left if centre not in p]
+    return star
+
+
 def synergy_sum(m: CpsatModel, g: int) -> Lin:
-    """Sum of sector synergies over member pairs (products of sector counts)."""
+    """Sum of sector synergies over member pairs.
+
+    Same-sector entries ``syn[u,u] C(c_u,2)`` use the incremental encoding.
+    A product ``c_u c_v`` of two different sectors is linearised exactly
+    through the one-hot ``e[u,k] = [c_u == k]`` of one end (the *centre*,
+    chosen by :func:`_synergy_centres`): ``w[k] = c_v e[u,k]`` with
+    ``sum_k w[k] = c_v``, ``0 <= w[k] <= min(U_v, S - k) e[u,k]`` and
+    ``c_u c_v = sum_k k w[k]`` (``S`` the maximum size). This is the
+    disjunctive (convex-hull) formulation of the product over the points
+    ``c_u + c_v <= S``, so its LP relaxation is tight for each pair, unlike
+    McCormick products. For a centre with several partners the valid cut
+    ``sum_v w[v,k] <= (S - k) e[u,k]`` (the partners and ``u`` share the
+    ``S`` seats) ties the products of one star together. In every integer
+    solution the ``w`` are determined, so the form is exact whatever the sign.
+    """
     spec = m.problem.networks[g]
+    name = spec.name
     groups = dict(_groups(m, g, "sector"))
+    top = m.size_bounds[g][1]
     out = Lin()
+    values: dict[tuple[str, str], float] = {}
     for (a, b), value in sorted(spec.synergy.items()):
         if value == 0 or a not in groups or b not in groups:
             continue
         if a == b:
             out.add_lin(_comb2_count(m, g, f"sector={a}", groups[a]), value)
-            continue
-        ca = m.count_var(g, f"sector={a}", groups[a])
-        cb = m.count_var(g, f"sector={b}", groups[b])
-        ub_a = _max_abs(ca)
-        ub_b = _max_abs(cb)
-        prod = m.model.new_int_var(0, ub_a * ub_b, f"prod[{spec.name}][{a}|{b}]")
-        m.model.add_multiplication_equality(prod, [ca, cb]).with_name(
-            f"synergy[{spec.name}][{a}|{b}]"
-        )
-        out.add(prod, value)
+        else:
+            values[a, b] = value
+    for centre, partners in _synergy_centres(sorted(values)).items():
+        e = _onehot(m, g, f"sector={centre}", groups[centre])
+        per_k: list[list[IntVar]] = [[] for _ in e]
+        for other in partners:
+            value = values[min(centre, other), max(centre, other)]
+            members = [i for i in groups[other] if (i, g) in m.x]
+            upper = min(top, len(members))
+            if upper <= 0 or len(e) <= 1:
+                continue
+            ws: list[IntVar] = []
+            for k, ek in enumerate(e):
+                cap = min(upper, top - k)
+                if cap <= 0:
+                    continue
+                w = m.model.new_int_var(0, cap, f"syn[{name}][{centre}={k}][{other}]")
+                m.model.add(w <= cap * ek).with_name(f"synergy[{name}][{centre}={k}][{other}]")
+                ws.append(w)
+                per_k[k].append(w)
+                out.add(w, value * k)
+            m.model.add(cp_model.LinearExpr.sum(ws) == m.members_sum(g, members)).with_name(
+                f"synergy[{name}][{centre}|{other}]"
+            )
+        for k, ws_k in enumerate(per_k):
+            if len(ws_k) > 1:
+                m.model.add(cp_model.LinearExpr.sum(ws_k) <= (top - k) * e[k]).with_name(
+                    f"synergy[{name}][{centre}={k}][seats]"
+                )
     return out
 
 
