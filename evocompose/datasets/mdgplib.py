@@ -3,6 +3,13 @@
 The file format is described in ``shared/benchmarks/mdgp/FORMAT.md``: a header line
 ``n m type lb0 ub0 lb1 ub1 ...`` followed by one ``i j d`` line per unordered pair
 ``i < j`` in lexicographic order.
+
+* :func:`read` — an instance file as a :class:`~evocompose.Problem` (pure MDGP).
+* :func:`parse_mdgplib` — the raw instance (sizes and distance matrix).
+
+Malformed files raise :class:`MDGPFormatError`, an
+:class:`~evocompose.EvocomposeError` (and a ``ValueError``) naming the file and
+line.
 """
 
 from __future__ import annotations
@@ -12,10 +19,28 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["MDGPInstance", "default_benchmark_dir", "load_bks", "parse_mdgplib"]
+from evocompose.errors import EvocomposeError
+
+if TYPE_CHECKING:
+    from evocompose.data import Problem
+
+__all__ = [
+    "MDGPFormatError",
+    "MDGPInstance",
+    "default_benchmark_dir",
+    "load_bks",
+    "parse_mdgplib",
+    "read",
+]
+
+
+class MDGPFormatError(EvocomposeError, ValueError):
+    """An MDGPLIB file does not follow the format (file and line in the message)."""
+
 
 ENV_VAR = "EVOCOMPOSE_MDGPLIB"
 
@@ -49,8 +74,8 @@ class MDGPInstance:
     D: np.ndarray
 
 
-def _fail(path: Path, line: int, msg: str) -> ValueError:
-    return ValueError(f"{path}:{line}: {msg}")
+def _fail(path: Path, line: int, msg: str) -> MDGPFormatError:
+    return MDGPFormatError(f"{path}:{line}: {msg}", file=str(path), row=line)
 
 
 def _parse_int(tok: str, path: Path, line: int, what: str) -> int:
@@ -85,7 +110,10 @@ def parse_mdgplib(path: str | os.PathLike[str]) -> MDGPInstance:
         try:
             text = fh.read()
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{p}: file is not ASCII text ({exc})") from None
+            raise MDGPFormatError(
+                f"{p}: file is not ASCII text ({exc}); MDGPLIB files are plain ASCII",
+                file=str(p),
+            ) from None
     lines = text.splitlines()
     if not lines:
         raise _fail(p, 1, "empty file, expected header 'n m type lb0 ub0 ...'")
@@ -150,6 +178,25 @@ def parse_mdgplib(path: str | os.PathLike[str]) -> MDGPInstance:
     return MDGPInstance(name=p.stem, n=n, m=m, kind=kind, lb=lb, ub=ub, D=D)
 
 
+def read(path: str | os.PathLike[str]) -> Problem:
+    """Read an MDGPLIB instance file as a pure grouping :class:`~evocompose.Problem`.
+
+    Candidate ids are the 0-based element indices (``"0"`` ... ``"n-1"``),
+    networks ``g0`` ... ``g<m-1>`` are the groups in file order with the
+    file's size bounds, everyone must be placed once and the objective is the
+    sum of distances inside groups (see
+    :func:`evocompose.datasets.mdgp_problem.problem_from_instance`).
+
+    Raises
+    ------
+    MDGPFormatError
+        When the file is malformed (the message names the file and line).
+    """
+    from evocompose.datasets.mdgp_problem import problem_from_instance
+
+    return problem_from_instance(parse_mdgplib(path))
+
+
 def load_bks(path: str | os.PathLike[str]) -> dict[str, float]:
     """Read best-known values from a ``bks.csv`` file.
 
@@ -176,7 +223,7 @@ def load_bks(path: str | os.PathLike[str]) -> dict[str, float]:
     with p.open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         if reader.fieldnames is None or not {"instance", "bks"} <= set(reader.fieldnames):
-            raise ValueError(f"{p}:1: header must contain 'instance' and 'bks' columns")
+            raise _fail(p, 1, "header must contain 'instance' and 'bks' columns")
         for lineno, row in enumerate(reader, start=2):
             try:
                 out[row["instance"]] = float(row["bks"])

@@ -1,0 +1,251 @@
+"""The local-search backend: exact incremental deltas, feasibility, determinism."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evocompose.check import check
+from evocompose.constraints import BridgeRule, MeetingRule, Quota, SkillRequirement
+from evocompose.data import Candidate, NetworkSpec, Pool, Problem
+from evocompose.errors import EvocomposeError
+from evocompose.objective import Weights, evaluate, weighted_total
+from evocompose.solvers.search.backend import solve_search
+from evocompose.solvers.search.moves import Neighbourhood, expand, try_move, undo
+from evocompose.solvers.search.state import Compiled, SearchState
+
+SECTORS = ("agri", "food", "tour", "craft")
+SLOTS = ("mon-evening", "tue-evening", "wed-morning")
+SKILLS = ("a", "b", "c", "d")
+
+
+def random_problem(
+    seed: int, n: int = 16, rules: bool = True, dissimilarity: bool = True
+) -> Problem:
+    """A small random problem with every kind of rule (when ``rules``)."""
+    rng = np.random.default_rng(seed)
+    people = []
+    for i in range(n):
+        people.append(
+            Candidate(
+                id=f"c{i}",
+                name=f"C {i}",
+                organisation=f"org{rng.integers(n // 2)}",
+                sector=SECTORS[i] if i < len(SECTORS) else str(rng.choice(SECTORS)),
+                actor_type=str(rng.choice(("private", "public", "knowledge", "civil"))),
+                skills=tuple(
+                    sorted(
+                        {str(s) for s in rng.choice(SKILLS, rng.integers(0, 3))}
+                        | ({"a"} if i == 0 else set())
+                    )
+                ),
+                themes=("x",),
+                relevance={"n0": float(rng.integers(0, 10)) / 10},
+                availability=tuple(sorted({str(s) for s in rng.choice(SLOTS, 2)})),
+                capacity=int(rng.integers(1, 3)),
+                area=str(rng.choice(("north", "south", ""))),
+                external=bool(rng.random() < 0.2),
+                attributes={"gender": "k" if i == 1 else str(rng.choice(("k", "m")))},
+            )
+        )
+    ties = nx.gnp_random_graph(n, 0.3, seed=seed)
+    ties = nx.relabel_nodes(ties, {i: f"c{i}" for i in range(n)})
+    d = rng.random((n, n))
+    d = (d + d.T) / 2
+    np.fill_diagonal(d, 0)
+    if rules:
+        nets = (
+            NetworkSpec(
+                "n0",
+                tags=("x",),
+                min_size=3,
+                max_size=5,
+                quotas=(Quota("gender", ("k",), min=0.2, unit="share"),),
+                skills=(SkillRequirement("a", 1),),
+                meeting=MeetingRule(0.6),
+                max_per_organisation=2,
+                synergy={("agri", "food"): 1.0, ("tour", "tour"): 0.5},
+                bridge=BridgeRule(1, "share_or_tie"),
+                include=("c0",),
+                weights={"relevance": 3.0},
+            ),
+            NetworkSpec("n1", tags=("x",), min_size=3, max_size=5, min_known=1),
+            NetworkSpec(
+                "n2",
+                tags=("x",),
+                min_size=2,
+                max_size=4,
+                quotas=(Quota("sector", ("agri", "food"), min=1),),
+                exclude=("c1",),
+            ),
+        )
+    else:
+        nets = tuple(NetworkSpec(f"n{g}", tags=("x",), min_size=0, max_size=6) for g in range(3))
+    return Problem(
+        Pool(tuple(people)),
+        nets,
+        ties,
+        conflicts=(("c2", "c3"),) if rules else (),
+        must_pairs=(("c4", "c5"),) if rules else (),
+        share_members=(("n0", "n1"), ("n0", "n2")),
+        attributes=("gender",),
+        required=("c6",) if rules else (),
+        weights=Weights(cohesion=1.5, skills=0.3, synergy=2.0),
+        dissimilarity=d if dissimilarity else None,
+    )
+
+
+def total(problem: Problem, state: SearchState) -> float:
+    return weighted_total(problem, evaluate(problem, state.composition()))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    steps=st.lists(st.tuples(st.integers(0, 15), st.integers(0, 2)), min_size=1, max_size=30),
+)
+def test_toggle_delta_equals_full_reevaluation(seed: int, steps: list[tuple[int, int]]) -> None:
+    problem = random_problem(seed % 50, rules=False, dissimilarity=seed % 2 == 0)
+    state = SearchState(Compiled(problem))
+    for i, g in steps:
+        before = total(problem, state)
+        predicted = state.delta(i, g)
+        d = state.toggle(i, g)
+        after = total(problem, state)
+        assert d == pytest.approx(predicted)
+        assert d == pytest.approx(after - before, abs=1e-7)
+        assert state.obj == pytest.approx(after, abs=1e-7)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_moves_keep_feasibility_and_exact_delta(seed: int) -> None:
+    problem = random_problem(seed % 20)
+    start = solve_search(problem, time_limit=2.0, seed=0, max_iterations=0)
+    if start.composition is None:
+        return
+    cp = Compiled(problem)
+    state = SearchState(
+        cp, [[problem.pool.index(c) for c in start.composition.members[n]] for n in cp.names]
+    )
+    assert state.feasible()
+    rng = np.random.default_rng(seed)
+    nb = Neighbourhood(state, rng)
+    for _ in range(15):
+        g = int(rng.integers(cp.G))
+        h = (g + 1 + int(rng.integers(cp.G - 1))) % cp.G
+        prop = [nb.replace(g), nb.swap(g, h), nb.move(g), nb.add(g), nb.remove(g)][
+            int(rng.integers(5))
+        ]
+        if prop is None:
+            continue
+        before = total(problem, state)
+        d = try_move(state, prop[1])
+        assert d is not None and d == pytest.approx(prop[0])
+        assert d == pytest.approx(total(problem, state) - before, abs=1e-7)
+        assert check(problem, state.composition()) == []
+        if rng.random() < 0.3:
+            undo(state, prop[1])
+            assert check(problem, state.composition()) == []
+
+
+def test_expand_moves_must_pairs_together() -> None:
+    problem = random_problem(0)
+    cp = Compiled(problem)
+    i4, i5 = problem.pool.index("c4"), problem.pool.index("c5")
+    assert expand(cp, [(i4, 1)]) == [(i4, 1), (i5, 1)]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_outputs_pass_check(seed: int) -> None:
+    problem = random_problem(seed)
+    try:
+        r = solve_search(problem, time_limit=2.0, seed=seed, max_iterations=150)
+    except EvocomposeError:
+        pytest.skip("backend error")
+    if r.composition is None:
+        assert r.status.value in ("INFEASIBLE", "UNKNOWN")
+        return
+    assert r.status.value == "FEASIBLE" and r.bound is None and r.solver == "search"
+    assert check(problem, r.composition) == []
+    assert r.objective == pytest.approx(weighted_total(problem, evaluate(problem, r.composition)))
+    assert "check_failed" not in r.stats
+
+
+def test_deterministic_with_iteration_cap() -> None:
+    problem = random_problem(1)
+    a = solve_search(problem, time_limit=20.0, seed=7, max_iterations=150)
+    b = solve_search(problem, time_limit=20.0, seed=7, max_iterations=150)
+    assert a.composition is not None
+    assert a.composition == b.composition and a.objective == b.objective
+
+
+def test_search_improves_on_cpsat_first_solution_on_stevns() -> None:
+    from evocompose.datasets import stevns
+    from evocompose.solve import solve
+
+    problem = stevns(seed=1, n=150)
+    first = solve(problem, solver="cpsat", time_limit=10.0, seed=0, workers=2)
+    assert first.composition is not None
+    r = solve_search(problem, time_limit=20.0, seed=0, hint=first.composition, max_iterations=300)
+    assert r.composition is not None and check(problem, r.composition) == []
+    assert r.stats["start"] == "hint"
+    assert r.objective is not None and first.objective is not None
+    assert r.objective >= first.objective - 1e-9
+
+
+def test_no_quadratic_memory_without_dissimilarity() -> None:
+    problem = random_problem(2, n=60, rules=False, dissimilarity=False)
+    cp = Compiled(problem)
+    state = SearchState(cp)
+    n = cp.n
+    for obj in (cp, state):
+        for value in vars(obj).values():
+            if isinstance(value, np.ndarray):
+                assert value.size < n * n, value.shape
+
+
+def test_assign_all_with_rules_uses_swaps_and_stays_feasible() -> None:
+    problem = random_problem(3, n=12, rules=False, dissimilarity=True).replace(
+        assign_all=True, conflicts=(("c0", "c1"),), default_capacity=1, share_members=()
+    )
+    r = solve_search(problem, time_limit=10.0, seed=0, max_iterations=200)
+    assert r.composition is not None
+    assert check(problem, r.composition) == []
+    assert r.stats["path"] == "search"
+
+
+def test_progress_reports_improvements() -> None:
+    seen: list[tuple[float, float]] = []
+    problem = random_problem(4)
+    r = solve_search(
+        problem,
+        time_limit=10.0,
+        seed=0,
+        max_iterations=100,
+        progress=lambda p: seen.append((p.seconds, p.objective)),
+    )
+    assert r.composition is not None and seen
+    assert seen[-1][1] == pytest.approx(r.objective)
+    assert all(b[1] > a[1] for a, b in itertools.pairwise(seen))
+
+
+def test_lns_step_returns_only_better_feasible_compositions() -> None:
+    from evocompose.solvers.search.lns import lns_step
+
+    problem = random_problem(5)
+    start = solve_search(problem, time_limit=5.0, seed=0, max_iterations=0)
+    assert start.composition is not None
+    cp = Compiled(problem)
+    state = SearchState(
+        cp, [[problem.pool.index(c) for c in start.composition.members[n]] for n in cp.names]
+    )
+    comp = lns_step(state, np.random.default_rng(0), time_limit=3.0, free=2)
+    if comp is not None:
+        assert check(problem, comp) == []
+        assert weighted_total(problem, evaluate(problem, comp)) > state.obj
