@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
-from evocompose.objective import TERMS, evaluate, weighted_total
+from evocompose.objective import TERMS, breakdown
 from evocompose.result import Composition, Result, SolveStatus
 
 from .model import CpsatModel, add_change_limit, build_model
@@ -149,22 +149,6 @@ def _parameters(
         p.cp_model_probing_level = 0
 
 
-def _terms(problem: Problem, comp: Composition) -> tuple[float, dict[str, float], dict[str, float]]:
-    values = evaluate(problem, comp)
-    raw: dict[str, float] = dict.fromkeys(TERMS, 0.0)
-    weighted: dict[str, float] = dict.fromkeys(TERMS, 0.0)
-    for spec in problem.networks:
-        w = problem.network_weights(spec.name)
-        for term, v in values[spec.name].items():
-            if term == "spread":
-                continue
-            raw[term] += v
-            weighted[term] += w.term_weight(term) * v
-    raw["spread"] = values["*"]["spread"]
-    weighted["spread"] = problem.weights.spread * raw["spread"]
-    return weighted_total(problem, values), raw, weighted
-
-
 def _progress_fn(progress: ProgressFn | bool | None) -> ProgressFn | None:
     if progress is True:
         return _print_progress
@@ -242,7 +226,7 @@ def solve_cpsat(
             stats=stats,
         )
     comp = m.composition(solver)
-    objective, raw, weighted = _terms(problem, comp)
+    objective, raw, weighted = breakdown(problem, comp)
     solver_obj = solver.objective_value / SCALE
     bound = solver.best_objective_bound / SCALE
     stats["solver_objective"] = solver_obj
@@ -339,7 +323,7 @@ def _solve_lexicographic(
         )
     if len(stage_info) < len(stages):
         status = SolveStatus.FEASIBLE
-    objective, raw, weighted = _terms(problem, comp)
+    objective, raw, weighted = breakdown(problem, comp)
     return Result(
         status,
         comp,

@@ -42,7 +42,7 @@ import numpy as np
 
 from evocompose.check import check
 from evocompose.data import Problem
-from evocompose.objective import TERMS, evaluate, weighted_total
+from evocompose.objective import TERMS, breakdown
 from evocompose.result import Composition, Result, SolveStatus
 from evocompose.solvers.search.lns import lns_step
 from evocompose.solvers.search.moves import Move, Neighbourhood, Repair, apply, try_move
@@ -118,22 +118,6 @@ def is_pure_mdgp(problem: Problem) -> bool:
     return True
 
 
-def _terms(problem: Problem, comp: Composition) -> tuple[float, dict[str, float], dict[str, float]]:
-    values = evaluate(problem, comp)
-    raw: dict[str, float] = dict.fromkeys(TERMS, 0.0)
-    weighted: dict[str, float] = dict.fromkeys(TERMS, 0.0)
-    for spec in problem.networks:
-        w = problem.network_weights(spec.name)
-        for term, v in values[spec.name].items():
-            if term == "spread":
-                continue
-            raw[term] += v
-            weighted[term] += w.term_weight(term) * v
-    raw["spread"] = values["*"]["spread"]
-    weighted["spread"] = problem.weights.spread * raw["spread"]
-    return weighted_total(problem, values), raw, weighted
-
-
 def _result(
     problem: Problem,
     status: SolveStatus,
@@ -156,7 +140,7 @@ def _result(
             history=tuple(history),
             stats=stats,
         )
-    objective, raw, weighted = _terms(problem, comp)
+    objective, raw, weighted = breakdown(problem, comp)
     return Result(
         status,
         comp,
