@@ -194,7 +194,8 @@ def _percentile(value: float, null: np.ndarray) -> float:
     return 100.0 * (below + equal / 2.0) / null.size
 
 
-def _lower_is_better(row: str) -> bool:
+def lower_is_better(row: str) -> bool:
+    """Whether a smaller value of this scorecard row is better (violations, isolates)."""
     name = row.lower()
     return any(w in name for w in LOWER_IS_BETTER_WORDS) and not name.startswith("percentile")
 
@@ -228,7 +229,7 @@ class Scorecard:
 
     def higher_is_better(self, row: str) -> bool:
         """Whether a larger value of ``row`` is better (violations and the like: no)."""
-        return not _lower_is_better(row)
+        return not lower_is_better(row)
 
     def best(self) -> pd.Series:
         """Label of the best composition per row (``None`` when all are equal or missing)."""

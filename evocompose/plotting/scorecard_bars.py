@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from evocompose.compare import lower_is_better
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -22,7 +24,9 @@ def plot_scorecard(
 
     Each yardstick is normalised by its largest absolute value across the
     compositions, so the best composition on a higher-is-better yardstick
-    reaches 1 and yardsticks of different scales fit one axis.
+    reaches 1 and yardsticks of different scales fit one axis. Yardsticks
+    where lower is better (rule violations, isolates) are marked so in
+    their label.
 
     Parameters
     ----------
@@ -55,9 +59,10 @@ def plot_scorecard(
     for j, label in enumerate(data.columns):
         ax.bar(x - 0.4 + width * (j + 0.5), norm[:, j], width, label=str(label))
     ax.set_xticks(x)
-    ax.set_xticklabels(chosen, rotation=30, ha="right", fontsize=8)
+    labels = [f"{r} (lower is better)" if lower_is_better(r) else r for r in chosen]
+    ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel("share of the best (per yardstick)")
+    ax.set_ylabel("share of the largest value (per yardstick)")
     ax.set_title("Scorecard")
     ax.legend(fontsize=8, frameon=False)
     return ax
