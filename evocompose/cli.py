@@ -47,6 +47,11 @@ def _add_solve_options(p: argparse.ArgumentParser, time_limit: float) -> None:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--solver", default="auto", help="auto, cpsat or search")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="count the time limit in deterministic units: same seed, same result",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,6 +103,7 @@ def _solve(problem: Problem, args: argparse.Namespace) -> Result:
         workers=args.workers,
         solver=args.solver,
         progress=not args.quiet,
+        deterministic=args.deterministic,
     )
 
 

@@ -24,6 +24,7 @@ def solve(
     solver: str = "auto",
     hint: Composition | None = None,
     log: bool = False,
+    deterministic: bool = False,
 ) -> Result:
     """Compose the networks of ``problem``.
 
@@ -37,8 +38,9 @@ def solve(
         Random seed of the backend.
     workers : int
         Search threads. The same problem, seed and number of workers give the
-        same composition when the search ends by proving optimality; a search
-        cut by the time limit depends on timing when ``workers > 1``.
+        same composition when the search ends by proving optimality, or
+        always with ``deterministic=True``; a search cut by a wall-clock time
+        limit depends on timing.
     progress : callable or bool, optional
         Called with a :class:`~evocompose.solvers.cpsat.Progress`
         ``(seconds, objective, bound)`` at each improving solution; ``True``
@@ -54,6 +56,13 @@ def solve(
         A starting composition (solution hint).
     log : bool
         Print the backend's own search log.
+    deterministic : bool
+        Make the result reproducible under a time limit: ``time_limit`` is
+        then counted in the backends' deterministic units (CP-SAT's
+        deterministic time with interleaved workers; local-search
+        iterations) instead of seconds, and the same problem, seed and
+        number of workers give the same composition on any machine load.
+        Wall time is usually longer than ``time_limit`` in this mode.
 
     Returns
     -------
@@ -92,4 +101,5 @@ def solve(
         progress=progress,
         hint=hint,
         log=log,
+        deterministic=deterministic,
     )

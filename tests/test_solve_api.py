@@ -162,3 +162,15 @@ def test_auto_reports_cpsat_bound_on_search_start() -> None:
     from evocompose.check import check
 
     assert check(p, r.composition) == []
+
+
+@pytest.mark.parametrize("backend", ["cpsat", "search", "auto"])
+def test_deterministic_mode_repeats_under_a_time_limit(backend: str) -> None:
+    p = evo.datasets.stevns(seed=1, n=120)
+    runs = [
+        solve(p, time_limit=1.5, seed=3, workers=2, solver=backend, deterministic=True)
+        for _ in range(2)
+    ]
+    assert runs[0].composition is not None
+    assert runs[0].composition == runs[1].composition
+    assert runs[0].objective == runs[1].objective

@@ -55,15 +55,27 @@ def solve_auto(
     progress: Callable[[Any], None] | bool | None = None,
     hint: Composition | None = None,
     log: bool = False,
+    deterministic: bool = False,
 ) -> Result:
-    """Local search, then CP-SAT from its result (see the module docstring)."""
+    """Local search, then CP-SAT from its result (see the module docstring).
+
+    With ``deterministic=True`` both stages count their budgets in
+    deterministic units (iterations, CP-SAT deterministic time), split as
+    in the timed mode, so the result does not depend on the machine's load.
+    """
     from evocompose.solvers.cpsat import solve_cpsat
     from evocompose.solvers.search.backend import solve_search
 
     start = time.perf_counter()
     if _search_only(problem):
         return solve_search(
-            problem, time_limit=time_limit, seed=seed, workers=workers, progress=progress, hint=hint
+            problem,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            progress=progress,
+            hint=hint,
+            deterministic=deterministic,
         )
     if _model_size(problem) <= SMALL_MODEL:
         return solve_cpsat(
@@ -74,6 +86,7 @@ def solve_auto(
             progress=progress,
             hint=hint,
             log=log,
+            deterministic=deterministic,
         )
     search_budget = min(30.0, max(1.0, 0.25 * time_limit))
     first = solve_search(
@@ -83,10 +96,14 @@ def solve_auto(
         workers=workers,
         progress=progress,
         hint=hint,
+        deterministic=deterministic,
     )
     if first.status is SolveStatus.INFEASIBLE:
         return first
-    remaining = max(0.05, time_limit - (time.perf_counter() - start))
+    if deterministic:
+        remaining = time_limit - min(search_budget, 0.5 * time_limit)
+    else:
+        remaining = max(0.05, time_limit - (time.perf_counter() - start))
     exact = solve_cpsat(
         problem,
         time_limit=remaining,
@@ -95,6 +112,7 @@ def solve_auto(
         progress=progress,
         hint=first.composition if first.composition is not None else hint,
         log=log,
+        deterministic=deterministic,
     )
     runtime = time.perf_counter() - start
     offset = first.runtime

@@ -84,6 +84,8 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
             self.progress(Progress(seconds, obj, bound))
 
 
+#: In deterministic mode the wall clock only stops runaway runs at this many times the limit.
+DETERMINISTIC_WALL_FACTOR = 20.0
 #: Above this many model variables, presolve skips probing (see :func:`_parameters`).
 LARGE_MODEL = 10_000
 
@@ -95,6 +97,7 @@ def _parameters(
     workers: int,
     log: bool,
     num_variables: int = 0,
+    deterministic: bool = False,
 ) -> None:
     """Set the CP-SAT parameters of one solve.
 
@@ -112,6 +115,11 @@ def _parameters(
     num_variables : int
         Size of the model; above :data:`LARGE_MODEL` presolve probing is
         switched off (``cp_model_probing_level = 0``).
+    deterministic : bool
+        Reproducible under a time limit: the workers interleave in a fixed
+        order (``interleave_search``) and ``time_limit`` is CP-SAT's
+        *deterministic* time, not seconds; the wall clock only stops runaway
+        runs (:data:`DETERMINISTIC_WALL_FACTOR` times the limit).
 
     Notes
     -----
@@ -134,7 +142,12 @@ def _parameters(
     ~6 s and the search (e.g. from a hint) gets time.
     """
     p = solver.parameters
-    p.max_time_in_seconds = max(0.01, float(time_limit))
+    if deterministic:
+        p.interleave_search = True
+        p.max_deterministic_time = max(0.01, float(time_limit))
+        p.max_time_in_seconds = DETERMINISTIC_WALL_FACTOR * max(0.01, float(time_limit))
+    else:
+        p.max_time_in_seconds = max(0.01, float(time_limit))
     p.num_workers = int(workers)
     p.random_seed = int(seed)
     p.log_search_progress = bool(log)
@@ -182,8 +195,14 @@ def solve_cpsat(
     log: bool = False,
     base: Composition | None = None,
     max_changes: int | None = None,
+    deterministic: bool = False,
 ) -> Result:
     """Solve ``problem`` with CP-SAT (see :func:`evocompose.solve`).
+
+    With ``deterministic=True`` the time limit is CP-SAT's deterministic
+    time and the workers interleave in a fixed order, so the same problem,
+    seed and number of workers give the same composition (see
+    :func:`_parameters`).
 
     ``base`` and ``max_changes`` restrict the search to compositions at most
     ``max_changes`` member changes away from ``base`` (see
@@ -202,13 +221,25 @@ def solve_cpsat(
     fn = _progress_fn(progress)
     if problem.weights.mode == "lexicographic" and any(t in forms for t in order):
         return _solve_lexicographic(
-            problem, m, forms, order, start, build, time_limit, seed, workers, fn, log
+            problem,
+            m,
+            forms,
+            order,
+            start,
+            build,
+            time_limit,
+            seed,
+            workers,
+            fn,
+            log,
+            deterministic,
         )
 
     expr, err = scaled_expr(total_form(forms))
     m.model.maximize(expr)
     solver = cp_model.CpSolver()
-    _parameters(solver, time_limit - build, seed, workers, log, len(m.model.proto.variables))
+    budget = time_limit if deterministic else time_limit - build
+    _parameters(solver, budget, seed, workers, log, len(m.model.proto.variables), deterministic)
     rec = _Recorder(start, SCALE, fn)
     code = solver.solve(m.model, rec)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
@@ -263,6 +294,7 @@ def _solve_lexicographic(
     workers: int,
     fn: ProgressFn | None,
     log: bool,
+    deterministic: bool = False,
 ) -> Result:
     stages = [t for t in order if t in forms]
     history: list[tuple[float, float, float | None]] = []
@@ -273,8 +305,11 @@ def _solve_lexicographic(
     solver = cp_model.CpSolver()
     err_total = 0.0
     for k, term in enumerate(stages):
-        remaining = time_limit - (time.perf_counter() - start)
-        budget = max(0.05, remaining / (len(stages) - k))
+        if deterministic:
+            budget = time_limit / len(stages)
+        else:
+            remaining = time_limit - (time.perf_counter() - start)
+            budget = max(0.05, remaining / (len(stages) - k))
         expr, err = scaled_expr(forms[term])
         err_total += err
         m.model.clear_objective()
@@ -283,7 +318,7 @@ def _solve_lexicographic(
             m.model.clear_hints()
             m.add_hint(comp)
         solver = cp_model.CpSolver()
-        _parameters(solver, budget, seed, workers, log, len(m.model.proto.variables))
+        _parameters(solver, budget, seed, workers, log, len(m.model.proto.variables), deterministic)
         rec = _Recorder(start, SCALE, fn, stage=term)
         code = solver.solve(m.model, rec)
         st = _STATUS.get(code, SolveStatus.UNKNOWN)

@@ -51,6 +51,13 @@ from evocompose.solvers.search.state import Compiled, SearchState
 __all__ = ["is_pure_mdgp", "solve_search"]
 
 SOLVER_NAME = "search"
+#: Iterations granted per second of time limit in deterministic mode (about
+#: what the search does per second on a loaded 2-core machine).
+ITERATIONS_PER_SECOND = 300
+#: The same for the pure MDGP engine.
+MDGP_ITERATIONS_PER_SECOND = 1000
+#: In deterministic mode the wall clock only stops runaway runs.
+DETERMINISTIC_WALL_FACTOR = 20.0
 #: Largest ``candidates x networks`` for which the CP-SAT LNS step is used.
 LNS_MAX_CELLS = 50_000
 ProgressArg = Callable[[Any], None] | bool | None
@@ -395,6 +402,7 @@ def solve_search(
     log: bool = False,
     max_iterations: int | None = None,
     start_time_limit: float | None = None,
+    deterministic: bool = False,
 ) -> Result:
     """Compose the networks of ``problem`` by local search, honouring every hard rule.
 
@@ -419,6 +427,12 @@ def solve_search(
         Stop the local search after this many iterations.
     start_time_limit : float, optional
         Budget for the feasible start, repair then CP-SAT (default: 60% of ``time_limit``).
+    deterministic : bool
+        Count the budget in iterations instead of seconds
+        (:data:`ITERATIONS_PER_SECOND` per second of ``time_limit``, with a
+        wall-clock safety cap of :data:`DETERMINISTIC_WALL_FACTOR` times
+        ``time_limit``), so that the same seed gives the same composition
+        whatever the machine's load.
 
     Notes
     -----
@@ -441,6 +455,11 @@ def solve_search(
     ('FEASIBLE', True)
     """
     start = time.perf_counter()
+    if deterministic:
+        rate = MDGP_ITERATIONS_PER_SECOND if is_pure_mdgp(problem) else ITERATIONS_PER_SECOND
+        if max_iterations is None:
+            max_iterations = max(1, int(rate * time_limit))
+        time_limit *= DETERMINISTIC_WALL_FACTOR
     fn = _progress_fn(progress)
     if is_pure_mdgp(problem):
         return _solve_pure_mdgp(problem, start, time_limit, seed, workers, fn, hint, max_iterations)
