@@ -476,9 +476,11 @@ class Problem:
     assign_all : bool
         Every candidate must be placed (pure grouping problems, e.g. MDGP).
     weights : Weights
-    dissimilarity : array (n, n), optional
-        Symmetric dissimilarity over the pool in pool order, an extra
-        pairwise diversity term.
+    dissimilarity : array (n, n) or DataFrame, optional
+        Symmetric dissimilarity, an extra pairwise diversity term: an array
+        in pool order, or a DataFrame whose index and columns are candidate
+        ids (aligned to the pool; the caller's frame is not modified). Stored
+        as a read-only array in pool order.
     name : str
 
     Raises
@@ -527,10 +529,49 @@ class Problem:
                 graph.add_node(str(n))
         set_(self, "ties", nx.freeze(graph))
         if self.dissimilarity is not None:
-            d = np.array(self.dissimilarity, dtype=float, copy=True)
+            d = self._dissimilarity_array(self.dissimilarity)
             d.setflags(write=False)
             set_(self, "dissimilarity", d)
         self._validate()
+
+    def _dissimilarity_array(self, given: object) -> np.ndarray:
+        """The dissimilarity as a float array in pool order (a DataFrame is aligned by id)."""
+        if isinstance(given, pd.DataFrame):
+            ids = list(self.pool.ids)
+            rows = [str(i) for i in given.index]
+            cols = [str(c) for c in given.columns]
+            for label, have in (("row", rows), ("column", cols)):
+                missing = [i for i in ids if i not in set(have)]
+                if missing:
+                    raise ProblemError(
+                        f"the dissimilarity table has no {label} for a candidate; index rows "
+                        "and columns by candidate id",
+                        column="dissimilarity",
+                        value=missing[0],
+                    )
+                extra = [i for i in have if i not in self.pool]
+                if extra:
+                    raise ProblemError(
+                        f"the dissimilarity table has a {label} for an unknown candidate id",
+                        column="dissimilarity",
+                        value=extra[0],
+                    )
+            frame = given.copy()
+            frame.index = rows
+            frame.columns = cols
+            try:
+                return frame.loc[ids, ids].to_numpy(dtype=float, copy=True)
+            except (TypeError, ValueError):
+                raise ProblemError(
+                    "the dissimilarity table must hold numbers only", column="dissimilarity"
+                ) from None
+        try:
+            return np.array(given, dtype=float, copy=True)
+        except (TypeError, ValueError):
+            raise ProblemError(
+                "the dissimilarity must be a numeric n x n array or a DataFrame indexed by id",
+                column="dissimilarity",
+            ) from None
 
     # ------------------------------------------------------------------ checks
     def _validate(self) -> None:

@@ -212,3 +212,26 @@ def test_summary(pool: Pool) -> None:
 def test_tiny_dataset() -> None:
     p = evo.datasets.tiny()
     assert p.network_names == ("a", "b") and len(p.pool) == 6
+
+
+def test_dissimilarity_dataframe_is_aligned_by_id() -> None:
+    import numpy as np
+    import pandas as pd
+
+    import evocompose as evo
+
+    p = evo.datasets.tiny()
+    ids = list(p.pool.ids)
+    rng = np.random.default_rng(0)
+    m = rng.random((6, 6))
+    m = m + m.T
+    np.fill_diagonal(m, 0.0)
+    frame = pd.DataFrame(m, index=ids, columns=ids)
+    shuffled = frame.loc[ids[::-1], ids[::-1]]
+    before = shuffled.copy()
+    q = p.replace(dissimilarity=shuffled)
+    assert q.dissimilarity is not None
+    assert np.array_equal(q.dissimilarity, m)
+    pd.testing.assert_frame_equal(shuffled, before)
+    with pytest.raises(evo.ProblemError, match="p6"):
+        p.replace(dissimilarity=frame.drop(index="p6"))
