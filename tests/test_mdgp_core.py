@@ -278,3 +278,49 @@ def test_property_random_small(
     # ... and, when no element is fixed, at least as good as the exact optimum allows.
     if D.shape[0] <= 10 and not mask.any():
         assert res.value <= exact_optimum(D, lb, ub) + 1e-6
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def test_import_evocompose_does_not_import_numba() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, evocompose; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_max_pair_profile_is_optimal() -> None:
+    from itertools import product
+
+    from evocompose.solvers.search.mdgp import _max_pair_profile
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        m = int(rng.integers(1, 5))
+        low = rng.integers(0, 4, size=m)
+        high = low + rng.integers(0, 4, size=m)
+        n = int(rng.integers(low.sum(), high.sum() + 1))
+        sizes = _max_pair_profile(low, high, n, rng)
+        assert sizes.sum() == n and np.all(sizes >= low) and np.all(sizes <= high)
+        best = max(
+            sum(s * (s - 1) // 2 for s in c)
+            for c in product(*(range(lo, hi + 1) for lo, hi in zip(low, high, strict=True)))
+            if sum(c) == n
+        )
+        assert int((sizes * (sizes - 1) // 2).sum()) == best
+
+
+def test_descent_reaches_local_optimum_with_moves() -> None:
+    rng = np.random.default_rng(11)
+    n = 60
+    D = _random_D(rng, n)
+    lb = np.array([10, 12, 8, 5])
+    ub = np.array([20, 18, 19, 16])
+    fixed = np.full(n, -1)
+    fixed[::7] = rng.integers(0, 4, size=fixed[::7].size)
+    res = solve_mdgp(D, lb, ub, time_limit=5.0, seed=2, fixed=fixed, max_iterations=3000)
+    assert _feasible(res, lb, ub)
+    assert _is_local_optimum(D, res.assignment, lb, ub, fixed)

@@ -43,6 +43,7 @@ from evocompose.solvers.search.mdgp import solve_mdgp  # noqa: E402
 
 BUDGETS = {120: 3.0, 240: 20.0, 480: 120.0, 960: 600.0}
 SECTION = "## MDGPLIB"
+TIE_PCT = 1e-5  # |gap| below this (in %) is a tie with the published 6-decimal value
 
 
 def _instances(bench: Path, sets: list[str], sizes: list[int], quick: bool) -> list[Path]:
@@ -101,7 +102,7 @@ def _summary(rows: list[dict[str, Any]], budgets: dict[int, float]) -> list[str]
         gaps = [r["gap"] for r in rs if r["gap"] is not None]
         mean = f"{np.mean(gaps):.4f}" if gaps else "n/a"
         worst = f"{np.max(gaps):.4f}" if gaps else "n/a"
-        better = sum(1 for g in gaps if g < 0)
+        better = sum(1 for g in gaps if g < -TIE_PCT)
         lines.append(f"| {s} | {n} | {budgets[n]:g} | {len(rs)} | {mean} | {worst} | {better} |")
     return lines
 
@@ -145,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         print("no instances selected", file=sys.stderr)
         return 2
 
+    # Load (or compile) the numba kernels once, outside the timed runs.
+    _warm = np.random.default_rng(0).random((12, 12))
+    solve_mdgp(_warm + _warm.T, [2, 2, 2], [6, 6, 6], time_limit=1.0, max_iterations=50)
+    load_start = os.getloadavg()
+
     rows: list[dict[str, Any]] = []
     jobs = [(str(f), budgets[int(f.name.split("_")[1][1:])], args.seed) for f in files]
 
@@ -160,10 +166,14 @@ def main(argv: list[str] | None = None) -> int:
             f"time={r['runtime']:.1f}s it={r['iterations']}{flag}",
             flush=True,
         )
-        if r["gap"] is not None and r["gap"] < 0 and r["feasible"]:
+        if r["gap"] is not None and r["gap"] < -TIE_PCT and r["feasible"]:
             out = HERE / "new_bks"
             out.mkdir(exist_ok=True)
-            (out / f"{r['name']}.txt").write_text(
+            target = out / f"{r['name']}.txt"
+            old = re.search(r" value (\S+) ", target.read_text()) if target.exists() else None
+            if old is not None and float(old.group(1)) >= r["value"]:
+                return  # a better (or equal) solution is already stored
+            target.write_text(
                 f"# {r['name']} value {r['value']:.6f} (bks {b:.6f}), seed {args.seed}\n"
                 + "\n".join(str(g) for g in r["assignment"])
                 + "\n",
@@ -179,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in ex.map(_run_one, *zip(*jobs, strict=True)):
                 record(r)
 
+    load_end = os.getloadavg()
     rows.sort(key=lambda r: (r["name"].split("_")[0], r["n"], r["name"]))
     summary = _summary(rows, budgets)
     print("\n".join(summary))
@@ -196,6 +207,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"Budgets per instance: {budget_note}"
                 + (" (reduced: --quick/--budget-scale)" if scale != 1.0 else " (reference)")
                 + f"; one run per instance, seed {args.seed}.  ",
+                "Load average (1/5/15 min) at start: "
+                + " / ".join(f"{x:.2f}" for x in load_start)
+                + ", at end: "
+                + " / ".join(f"{x:.2f}" for x in load_end)
+                + " (2 CPUs shared with other work).  ",
                 "Gap % = 100 (bks - value) / bks; negative = better than the best-known value "
                 "(assignment saved in `benchmarks/mdgp/new_bks/`).",
                 "",

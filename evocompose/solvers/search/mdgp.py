@@ -1,4 +1,4 @@
-"""Memetic tabu search for the Maximally Diverse Grouping Problem (pure numpy).
+"""Memetic tabu search for the Maximally Diverse Grouping Problem (numba core).
 
 Problem: ``n`` elements with a symmetric non-negative distance matrix ``D`` and ``m``
 groups with size bounds ``lb[g] <= |group g| <= ub[g]``. Every element is assigned to
@@ -7,16 +7,24 @@ unordered pairs that share a group.
 
 Algorithm (after Lai & Hao 2016, Yang et al. 2022 and Gallego et al. 2013):
 
-* a member-by-group sum matrix ``S[g, i] = sum_{j in g} D[i, j]`` (stored group-major)
-  is maintained incrementally, ``O(n)`` per move;
-* a tabu search evaluates, at every iteration, the complete swap neighbourhood
-  (``delta(i, j) = S[h, i] - S[g, i] + S[g, j] - S[h, j] - 2 D[i, j]``) as one
-  vectorised ``n x n`` array and the complete one-move neighbourhood as an ``m x n``
-  array, and applies the best admissible move; moved elements become tabu for a
-  randomised tenure;
+* an element-major sum matrix ``S[i, g] = sum_{j in g} D[i, j]`` is maintained
+  incrementally, ``O(n)`` per move;
+* a compiled tabu search (:mod:`._mdgp_kernels`, numba) evaluates, at every
+  iteration, the complete swap neighbourhood
+  (``delta(i, j) = S[i, h] - S[i, g] + S[j, g] - S[j, h] - 2 D[i, j]``, pruned with a
+  per-group-pair upper bound) and the one-move neighbourhood, and applies the best
+  admissible move; an element may not re-enter the group it left for a randomised
+  tenure unless the move improves on the best value (aspiration);
 * a small population of tabu-search optima evolves through a group-based crossover
-  (child groups copied greedily from alternating parents, then repaired) and random
-  swap perturbations of the incumbent; the pool keeps the best distinct solutions.
+  (child groups copied greedily from alternating parents, then repaired) and light
+  random perturbations of the incumbent; for groups of different sizes, starting
+  solutions use a size profile with the most within-group pairs and perturbation
+  moves keep that number; the pool keeps the best distinct solutions.
+
+numba is imported lazily: ``import evocompose`` does not load it, and this module is
+only imported by the rest of the package inside functions. The kernels are compiled
+on first use and cached on disk (``cache=True``; ``NUMBA_CACHE_DIR`` relocates the
+cache).
 """
 
 from __future__ import annotations
@@ -29,14 +37,16 @@ import numpy as np
 
 __all__ = ["MDGPResult", "mdgp_value", "solve_mdgp"]
 
-_BIG = np.float32(1.0e30)
-_NEG_CUTOFF = -1.0e29
 _PARAMS: dict[str, float] = {
-    "tt_frac": 0.035,
-    "stall_frac": 0.5,
-    "pop": 6,
-    "strength_frac": 0.05,
-    "xover_every": 2,
+    "tt_frac": 0.03,  # tabu tenure base, fraction of n (at least 3)
+    "stall_frac": 20.0,  # a tabu search ends after stall_frac * n idle iterations
+    "pop": 6,  # population size
+    "strength_frac": 0.03,  # perturbation: number of random changes, fraction of n
+    "xover_every": 2,  # every k-th generation uses crossover, the others perturbation
+    "move_prob": 0.8,  # share of one-moves among the perturbation changes (ds)
+    "keep_pairs": 1,  # perturbation moves keep the number of within-group pairs
+    "init_maxpair": 1,  # initial solutions use a size profile with the most pairs
+    "restart_after": 15,  # generations without a new best before the pool is rebuilt
 }
 
 
@@ -123,8 +133,44 @@ class _Time:
                 self.progress(t, value)
 
 
+def _max_pair_profile(
+    low: np.ndarray, high: np.ndarray, n: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Group sizes in ``[low, high]`` summing to ``n`` with the most within-group pairs.
+
+    Dynamic programming over the groups (taken in random order); ties between optimal
+    size profiles are broken at random.
+    """
+    m = low.size
+    order = rng.permutation(m)
+    neg = np.iinfo(np.int64).min // 4
+    best = np.full((m + 1, n + 1), neg, dtype=np.int64)
+    best[0, 0] = 0
+    for k, g in enumerate(order):
+        prev = best[k]
+        cur = best[k + 1]
+        for size in range(int(low[g]), min(int(high[g]), n) + 1):
+            cand = np.full(n + 1, neg, dtype=np.int64)
+            cand[size:] = prev[: n + 1 - size] + size * (size - 1) // 2
+            np.maximum(cur, cand, out=cur)
+    sizes = np.zeros(m, dtype=np.int64)
+    t = n
+    for k in range(m, 0, -1):
+        g = order[k - 1]
+        opts = [
+            size
+            for size in range(int(low[g]), min(int(high[g]), t) + 1)
+            if best[k - 1, t - size] > neg
+            and best[k - 1, t - size] + size * (size - 1) // 2 == best[k, t]
+        ]
+        size = int(opts[int(rng.integers(len(opts)))])
+        sizes[g] = size
+        t -= size
+    return sizes
+
+
 class _Engine:
-    """Search state: distance matrices, bounds and the move operators."""
+    """Search state: distance matrix, bounds and the move operators."""
 
     def __init__(
         self,
@@ -135,6 +181,9 @@ class _Engine:
         rng: np.random.Generator,
         clock: _Time,
     ) -> None:
+        from evocompose.solvers.search import _mdgp_kernels
+
+        self.K = _mdgp_kernels
         self.D = D
         self.n = D.shape[0]
         self.m = lb.shape[0]
@@ -142,37 +191,37 @@ class _Engine:
         self.ub = ub
         self.fixed = fixed
         self.free = fixed < 0
-        self.free_idx = np.flatnonzero(self.free)
+        self.free_idx = np.flatnonzero(self.free).astype(np.int64)
         self.rng = rng
         self.clock = clock
         n = self.n
-        self.D2f = (2.0 * D).astype(np.float32)
         self.ar = np.arange(n)
-        self.X = np.empty((n, n), dtype=np.float32)
-        self.buf = np.empty((n, n), dtype=np.float32)
         self.has_moves = bool(np.any(lb < ub))
+        off = D[~np.eye(n, dtype=bool)]
+        self.dmin = min(0.0, float(off.min())) if off.size else 0.0
         self.stuck = False
-        self.fixed_pen = np.where(self.free, np.float32(0.0), _BIG).astype(np.float32)
         # Tabu tenure parameters (element based).
         self.tt_base = max(3, round(n * _PARAMS["tt_frac"]))
         self.tt_rand = max(2, self.tt_base // 2)
+        # Iterations per kernel call: about 3e6 pair evaluations (a few ms).
+        nf = max(2, self.free_idx.size)
+        self.chunk = max(10, int(3.0e6 / (nf * nf / 2.0)))
 
     # ------------------------------------------------------------------ basics
     def sums(self, a: np.ndarray) -> np.ndarray:
-        """Group-major sum matrix ``ST[g, i] = sum of D[i, j] over j in group g``."""
-        onehot = np.zeros((self.m, self.n), dtype=np.float64)
-        onehot[a, self.ar] = 1.0
-        return onehot @ self.D
+        """Element-major sum matrix ``S[i, g] = sum of D[i, j] over j in group g``."""
+        res: np.ndarray = self.K.group_sums(self.D, np.ascontiguousarray(a, dtype=np.int64), self.m)
+        return res
 
-    def value(self, a: np.ndarray, ST: np.ndarray) -> float:
-        return float(ST[a, self.ar].sum()) / 2.0
+    def value(self, a: np.ndarray, S: np.ndarray) -> float:
+        return float(S[self.ar, a].sum()) / 2.0
 
     def random_assignment(self, greedy_sizes: bool = False) -> np.ndarray:
         """Random feasible assignment that honours ``fixed``.
 
         With ``greedy_sizes`` the group sizes maximise the number of within-group pairs
-        (spare elements go to the largest groups that still have room, ties broken at
-        random); otherwise spare elements are spread uniformly at random.
+        (ties broken at random); otherwise spare elements are spread uniformly at
+        random.
         """
         n, m = self.n, self.m
         a = self.fixed.copy()
@@ -180,12 +229,9 @@ class _Engine:
         target = np.maximum(self.lb, cnt)
         rest = n - int(target.sum())
         if greedy_sizes:
-            # Fill groups to their upper bound, largest upper bound first.
-            order = np.lexsort(np.stack([self.rng.random(m), -self.ub.astype(np.float64)]))
-            for g in order:
-                add = min(rest, int(self.ub[g] - target[g]))
-                target[g] += add
-                rest -= add
+            # A size profile with the most within-group pairs (random among ties).
+            target = _max_pair_profile(target, self.ub, n, self.rng)
+            rest = 0
         while rest > 0:
             room = np.flatnonzero(target < self.ub)
             g = int(self.rng.choice(room))
@@ -197,143 +243,86 @@ class _Engine:
         return a
 
     # -------------------------------------------------------------- operators
-    def apply_move(self, a: np.ndarray, ST: np.ndarray, i: int, h: int) -> None:
-        g = int(a[i])
-        row = self.D[i]
-        ST[g] -= row
-        ST[h] += row
-        a[i] = h
-
-    def apply_swap(self, a: np.ndarray, ST: np.ndarray, i: int, j: int) -> None:
-        g = int(a[i])
-        h = int(a[j])
-        d = self.D[j] - self.D[i]
-        ST[g] += d
-        ST[h] -= d
-        a[i] = h
-        a[j] = g
-
     def tabu_search(
-        self, a: np.ndarray, ST: np.ndarray, f: float, max_stall: int
-    ) -> tuple[np.ndarray, np.ndarray, float]:
-        """Tabu search from ``a``; returns the best solution found (a copy)."""
-        n = self.n
-        ar = self.ar
-        D = self.D
-        X = self.X
-        buf = self.buf
-        D2f = self.D2f
-        rng = self.rng
+        self,
+        a: np.ndarray,
+        max_stall: int,
+        tt_base: int | None = None,
+        tt_rand: int | None = None,
+    ) -> tuple[np.ndarray, float]:
+        """Tabu search from ``a`` (compiled kernel); returns the best solution (a copy).
+
+        With ``tt_base = tt_rand = 0`` and ``max_stall = 1`` this is a best-improvement
+        descent that stops at a local optimum for one-moves and swaps.
+        """
         clock = self.clock
-        lb, ub = self.lb, self.ub
-        has_moves = self.has_moves
-        tabu_until = np.zeros(n, dtype=np.int64)
-        size = np.bincount(a, minlength=self.m)
+        a = np.ascontiguousarray(a, dtype=np.int64).copy()
+        S = self.sums(a)
+        f = self.value(a, S)
+        size = np.bincount(a, minlength=self.m).astype(np.int64)
+        tabu = np.zeros((self.n, self.m), dtype=np.int64)
         best_a = a.copy()
-        best_f = f
-        stall = 0
-        it = 0
-        tt_base, tt_rand = self.tt_base, self.tt_rand
-        while stall < max_stall and not clock.out():
-            it += 1
-            clock.iterations += 1
-            own = ST[a, ar]
-            pen = np.where(tabu_until > it, _BIG, np.float32(0.0)) + self.fixed_pen
-            Sp = (ST - own).astype(np.float32)
-            Sp -= pen
-            Sp[a, ar] = -_BIG
-            np.take(Sp, a, axis=0, out=X)
-            np.add(X, X.T, out=buf)
-            np.subtract(buf, D2f, out=buf)
-            k = int(buf.argmax())
-            sv = float(buf.flat[k])
-            mv_val = _NEG_CUTOFF
-            if has_moves:
-                Mv = Sp
-                Mv[size >= ub] = -_BIG
-                Mv[:, size[a] <= lb[a]] = -_BIG
-                km = int(Mv.argmax())
-                mv_val = float(Mv.flat[km])
-            if sv < _NEG_CUTOFF and mv_val < _NEG_CUTOFF:
-                if not np.any(tabu_until > it):
-                    # No admissible move exists at all.
-                    self.stuck = True
+        fs = np.array([f, f])
+        ist = np.zeros(2, dtype=np.int64)
+        tb = self.tt_base if tt_base is None else tt_base
+        tr = self.tt_rand if tt_rand is None else tt_rand
+        reported = f
+        while True:
+            cap = self.chunk
+            if clock.max_iterations is not None:
+                cap = min(cap, clock.max_iterations - clock.iterations)
+                if cap <= 0:
                     break
-                tabu_until[:] = 0
-                stall += 1
-                continue
-            if mv_val > sv:
-                h, i = divmod(km, n)
-                g = int(a[i])
-                delta = float(ST[h, i] - ST[g, i])
-                self.apply_move(a, ST, i, h)
-                size[g] -= 1
-                size[h] += 1
-                tabu_until[i] = it + tt_base + int(rng.integers(tt_rand))
-            else:
-                i, j = divmod(k, n)
-                g = int(a[i])
-                h = int(a[j])
-                delta = float(ST[h, i] - ST[g, i] + ST[g, j] - ST[h, j] - 2.0 * D[i, j])
-                self.apply_swap(a, ST, i, j)
-                tabu_until[i] = it + tt_base + int(rng.integers(tt_rand))
-                tabu_until[j] = it + tt_base + int(rng.integers(tt_rand))
-            f += delta
-            if f > best_f + 1e-9:
-                best_f = f
-                best_a[:] = a
-                stall = 0
-                clock.offer(best_f, best_a)
-            else:
-                stall += 1
-        ST_best = self.sums(best_a)
-        return best_a, ST_best, self.value(best_a, ST_best)
+            status, done = self.K.tabu_chunk(
+                self.D, a, S, size, self.lb, self.ub, self.free_idx, tabu, best_a,
+                fs, ist, max_stall, cap, tb, tr, self.has_moves, self.dmin,
+            )  # fmt: skip
+            clock.iterations += int(done)
+            if fs[1] > reported + 1e-9:
+                reported = float(fs[1])
+                clock.offer(reported, best_a)
+            if status == 2:
+                self.stuck = True
+            if status != 1 or clock.out():
+                break
+        return best_a, self.value(best_a, self.sums(best_a))
 
     def descent(self, a: np.ndarray) -> tuple[np.ndarray, float]:
-        """Best-improvement descent (float64, no tabu) on one-moves and swaps."""
-        n = self.n
-        ar = self.ar
-        D2 = 2.0 * self.D
-        ST = self.sums(a)
-        size = np.bincount(a, minlength=self.m)
-        pen = np.where(self.free, 0.0, 1.0e30)
-        while not self.clock.out():
-            own = ST[a, ar]
-            Sp = ST - own - pen
-            Sp[a, ar] = -1.0e30
-            X = Sp[a]
-            delta = X + X.T - D2
-            k = int(delta.argmax())
-            sv = float(delta.flat[k])
-            mv = -1.0
-            km = 0
-            if self.has_moves:
-                Sp[size >= self.ub] = -1.0e30
-                Sp[:, size[a] <= self.lb[a]] = -1.0e30
-                km = int(Sp.argmax())
-                mv = float(Sp.flat[km])
-            if max(sv, mv) <= 1e-9:
-                break
-            self.clock.iterations += 1
-            if mv > sv:
-                h, i = divmod(km, n)
-                size[a[i]] -= 1
-                size[h] += 1
-                self.apply_move(a, ST, i, h)
-            else:
-                i, j = divmod(k, n)
-                self.apply_swap(a, ST, i, j)
-        return a, self.value(a, ST)
+        """Best-improvement descent (no tabu) on one-moves and swaps."""
+        return self.tabu_search(a, 1, 0, 0)
 
-    def perturb(self, a: np.ndarray, strength: int) -> np.ndarray:
-        """Apply ``strength`` random swaps between free elements of different groups."""
+    def perturb(self, a: np.ndarray, strength: int, move_prob: float = 0.5) -> np.ndarray:
+        """Apply ``strength`` random changes to free elements.
+
+        Each change is, with probability ``move_prob`` when group sizes can vary, a
+        random one-move that keeps the size bounds and does not reduce the number of
+        within-group pairs (this lets the search change which groups are large),
+        otherwise a swap of two elements in different groups.
+        """
         a = a.copy()
         free = self.free_idx
         if free.size < 2:
             return a
+        size = np.bincount(a, minlength=self.m)
+        rng = self.rng
         for _ in range(strength):
+            if self.has_moves and rng.random() < move_prob:
+                room = np.flatnonzero(size < self.ub)
+                src_ok = (size > self.lb)[a[free]]
+                cand = free[src_ok]
+                if room.size and cand.size:
+                    i = int(cand[rng.integers(cand.size)])
+                    # Keep (at least) the number of within-group pairs.
+                    keep = size[room] >= size[a[i]] - 1 if _PARAMS["keep_pairs"] else True
+                    dst = room[(room != a[i]) & keep]
+                    if dst.size:
+                        h = int(dst[rng.integers(dst.size)])
+                        size[a[i]] -= 1
+                        size[h] += 1
+                        a[i] = h
+                        continue
             for _attempt in range(20):
-                i, j = (int(x) for x in free[self.rng.integers(free.size, size=2)])
+                i, j = (int(x) for x in free[rng.integers(free.size, size=2)])
                 if a[i] != a[j]:
                     a[i], a[j] = a[j], a[i]
                     break
@@ -506,6 +495,7 @@ def solve_mdgp(
     rng = np.random.default_rng(seed)
     clock = _Time(start, float(time_limit), max_iterations, progress)
     eng = _Engine(Dm, lbv, ubv, fx, rng, clock)
+    eng.K.seed_rng(int(seed) % (2**32))
 
     init_a: np.ndarray | None = None
     if initial is not None:
@@ -532,8 +522,7 @@ def solve_mdgp(
     pool: list[tuple[float, np.ndarray]] = []
 
     def improve(a: np.ndarray) -> tuple[float, np.ndarray]:
-        ST = eng.sums(a)
-        best_a, _, best_f = eng.tabu_search(a.copy(), ST, eng.value(a, ST), stall)
+        best_a, best_f = eng.tabu_search(a, stall)
         return best_f, best_a
 
     def insert(f: float, a: np.ndarray) -> None:
@@ -551,17 +540,29 @@ def solve_mdgp(
     k = 0
     while len(pool) < pop_size and not clock.out():
         k += 1
-        insert(*improve(eng.random_assignment(greedy_sizes=k % 2 == 1)))
+        insert(*improve(eng.random_assignment(greedy_sizes=bool(_PARAMS["init_maxpair"]))))
     gen = 0
+    idle = 0
+    restart_after = int(_PARAMS["restart_after"])
     while not clock.out() and not eng.stuck:
         gen += 1
+        if restart_after > 0 and idle >= restart_after and len(pool) > 1:
+            # Stagnation: keep the best solution, rebuild the rest of the population.
+            best_k = max(range(len(pool)), key=lambda k: pool[k][0])
+            pool[:] = [pool[best_k]]
+            idle = 0
+            while len(pool) < pop_size and not clock.out():
+                insert(*improve(eng.random_assignment(greedy_sizes=True)))
+            continue
+        before = clock.best_value
         if len(pool) >= 2 and xover_every > 0 and gen % xover_every == 0:
             ia, ib = rng.choice(len(pool), size=2, replace=False)
             child = eng.crossover(pool[int(ia)][1], pool[int(ib)][1])
         else:
             best_k = max(range(len(pool)), key=lambda k: pool[k][0])
-            child = eng.perturb(pool[best_k][1], strength)
+            child = eng.perturb(pool[best_k][1], strength, float(_PARAMS["move_prob"]))
         insert(*improve(child))
+        idle = 0 if clock.best_value > before + 1e-9 else idle + 1
 
     assert clock.best_assignment is not None
     # Final polish: the tabu search may stop next to an improving non-admissible move.
