@@ -224,6 +224,63 @@ class Result:
     def __hash__(self) -> int:
         return hash((self.status, self.composition, self.objective))
 
+    @classmethod
+    def scored(
+        cls,
+        problem: Problem,
+        status: SolveStatus,
+        composition: Composition | None,
+        *,
+        bound: float | None = None,
+        runtime: float = 0.0,
+        seed: int = 0,
+        workers: int = 1,
+        solver: str = "",
+        history: tuple[tuple[float, float, float | None], ...] = (),
+        stats: Mapping[str, Any] | None = None,
+    ) -> Result:
+        """A result whose objective and terms are recomputed from ``composition``.
+
+        Every backend builds its :class:`Result` here, so the reported
+        objective is always the reference one
+        (:func:`evocompose.objective.breakdown`), never a solver's own
+        arithmetic. A ``bound`` below the objective (float rounding) is
+        raised to it; the gap is ``(bound - objective) / max(1, |bound|)``.
+        """
+        from evocompose.objective import breakdown
+
+        if composition is None:
+            return cls(
+                status,
+                None,
+                runtime=runtime,
+                seed=seed,
+                workers=workers,
+                solver=solver,
+                history=history,
+                stats=stats if stats is not None else {},
+            )
+        objective, raw, weighted = breakdown(problem, composition)
+        gap = None
+        if bound is not None:
+            bound = max(bound, objective)
+            gap = (bound - objective) / max(1.0, abs(bound))
+        return cls(
+            status,
+            composition,
+            objective=objective,
+            bound=bound,
+            gap=gap,
+            runtime=runtime,
+            seed=seed,
+            workers=workers,
+            solver=solver,
+            terms=raw,
+            weighted_terms=weighted,
+            history=history,
+            stats=stats if stats is not None else {},
+        )
+
     @property
     def is_optimal(self) -> bool:
         """True only when the solver proved optimality."""

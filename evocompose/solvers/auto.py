@@ -121,8 +121,9 @@ def solve_auto(
     )
     stats = {"search": dict(first.stats), "cpsat": dict(exact.stats)}
     name = f"auto (search + {exact.solver})"
-    if exact.status is SolveStatus.INFEASIBLE or exact.status is SolveStatus.MODEL_INVALID:
-        return Result(
+    if exact.status in (SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
+        return Result.scored(
+            problem,
             exact.status,
             None,
             runtime=runtime,
@@ -137,35 +138,18 @@ def solve_auto(
     )
     best = exact if take_exact else first
     if best.composition is None:
-        return Result(
-            SolveStatus.UNKNOWN,
-            None,
-            runtime=runtime,
-            seed=seed,
-            workers=workers,
-            solver=name,
-            history=history,
-            stats=stats,
-        )
-    bound = exact.bound
-    objective = best.objective
-    assert objective is not None
-    status = exact.status if take_exact else SolveStatus.FEASIBLE
-    if bound is not None:
-        bound = max(bound, objective)
-    gap = None if bound is None else (bound - objective) / max(1.0, abs(bound))
-    return Result(
+        status = SolveStatus.UNKNOWN
+    else:
+        status = exact.status if take_exact else SolveStatus.FEASIBLE
+    return Result.scored(
+        problem,
         status,
         best.composition,
-        objective=objective,
-        bound=bound,
-        gap=gap,
+        bound=exact.bound,
         runtime=runtime,
         seed=seed,
         workers=workers,
         solver=name,
-        terms=best.terms,
-        weighted_terms=best.weighted_terms,
         history=history,
         stats=stats,
     )

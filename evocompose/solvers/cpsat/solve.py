@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
-from evocompose.objective import TERMS, breakdown
+from evocompose.objective import TERMS
 from evocompose.result import Composition, Result, SolveStatus
 
 from .model import CpsatModel, add_change_limit, build_model
@@ -245,41 +245,26 @@ def solve_cpsat(
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     stats = _stats(m, solver, build, err)
     runtime = time.perf_counter() - start
-    if not status.has_solution:
-        return Result(
-            status,
-            None,
-            runtime=runtime,
-            seed=seed,
-            workers=workers,
-            solver=SOLVER_NAME,
-            history=tuple(rec.history),
-            stats=stats,
-        )
-    comp = m.composition(solver)
-    objective, raw, weighted = breakdown(problem, comp)
-    solver_obj = solver.objective_value / SCALE
-    bound = solver.best_objective_bound / SCALE
-    stats["solver_objective"] = solver_obj
-    if abs(objective - solver_obj) > err + 1e-6 * max(1.0, abs(objective)):
-        stats["objective_mismatch"] = objective - solver_obj
-    if status is SolveStatus.OPTIMAL:
-        bound = max(bound, objective)
-    return Result(
+    comp = m.composition(solver) if status.has_solution else None
+    if comp is not None:
+        stats["solver_objective"] = solver.objective_value / SCALE
+    result = Result.scored(
+        problem,
         status,
         comp,
-        objective=objective,
-        bound=bound,
-        gap=(bound - objective) / max(1.0, abs(bound)),
+        bound=solver.best_objective_bound / SCALE if comp is not None else None,
         runtime=runtime,
         seed=seed,
         workers=workers,
         solver=SOLVER_NAME,
-        terms=raw,
-        weighted_terms=weighted,
         history=tuple(rec.history),
         stats=stats,
     )
+    if result.objective is not None:
+        diff = result.objective - stats["solver_objective"]
+        if abs(diff) > err + 1e-6 * max(1.0, abs(result.objective)):
+            stats["objective_mismatch"] = diff  # the same dict the result holds
+    return result
 
 
 def _solve_lexicographic(
@@ -346,31 +331,16 @@ def _solve_lexicographic(
     stats = _stats(m, solver, build, err_total)
     stats["stages"] = stage_info
     runtime = time.perf_counter() - start
-    if comp is None:
-        return Result(
-            status,
-            None,
-            runtime=runtime,
-            seed=seed,
-            workers=workers,
-            solver=SOLVER_NAME,
-            stats=stats,
-        )
-    if len(stage_info) < len(stages):
+    if comp is not None and len(stage_info) < len(stages):
         status = SolveStatus.FEASIBLE
-    objective, raw, weighted = breakdown(problem, comp)
-    return Result(
+    return Result.scored(
+        problem,
         status,
         comp,
-        objective=objective,
-        bound=None,
-        gap=None,
         runtime=runtime,
         seed=seed,
         workers=workers,
         solver=SOLVER_NAME,
-        terms=raw,
-        weighted_terms=weighted,
         history=tuple(history),
         stats=stats,
     )

@@ -42,7 +42,7 @@ import numpy as np
 
 from evocompose.check import check
 from evocompose.data import Problem
-from evocompose.objective import TERMS, breakdown
+from evocompose.objective import TERMS
 from evocompose.result import Composition, Result, SolveStatus
 from evocompose.solvers.search.lns import lns_step
 from evocompose.solvers.search.moves import Move, Neighbourhood, Repair, apply, try_move
@@ -135,31 +135,14 @@ def _result(
     history: list[tuple[float, float, float | None]],
     stats: dict[str, Any],
 ) -> Result:
-    runtime = time.perf_counter() - start
-    if comp is None:
-        return Result(
-            status,
-            None,
-            runtime=runtime,
-            seed=seed,
-            workers=workers,
-            solver=SOLVER_NAME,
-            history=tuple(history),
-            stats=stats,
-        )
-    objective, raw, weighted = breakdown(problem, comp)
-    return Result(
+    return Result.scored(
+        problem,
         status,
         comp,
-        objective=objective,
-        bound=None,
-        gap=None,
-        runtime=runtime,
+        runtime=time.perf_counter() - start,
         seed=seed,
         workers=workers,
         solver=SOLVER_NAME,
-        terms=raw,
-        weighted_terms=weighted,
         history=tuple(history),
         stats=stats,
     )
