@@ -22,7 +22,6 @@ import dataclasses
 import datetime as dt
 import os
 import platform
-import re
 import sys
 from pathlib import Path
 
@@ -30,8 +29,9 @@ import evocompose as evo
 from evocompose.datasets.stevns_generator import stevns
 from evocompose.solve import solve
 
-RESULTS = Path(__file__).resolve().parents[1] / "RESULTS.md"
 SECTION = "## Composer (CP-SAT)"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: results_md
+from results_md import write_section  # noqa: E402
 
 
 def replicated(seed: int, n: int, copies: int) -> evo.Problem:
@@ -149,15 +149,6 @@ def main() -> None:
         "",
     ]
     write_section("\n".join(header + out))
-
-
-def write_section(text: str) -> None:
-    """Replace (or append) our section of RESULTS.md, leaving the others alone."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = text.rstrip() + "\n\n"
-    old = pattern.sub(lambda _: new, old) if pattern.search(old) else old.rstrip() + "\n\n" + new
-    RESULTS.write_text(old, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import importlib
 import math
 import os
 import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -44,8 +43,9 @@ from evocompose.handpicked import STRATEGIES, handpick
 from evocompose.solve import solve
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## Hand-picked vs evocompose"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: results_md
+from results_md import RESULTS, write_section  # noqa: E402
 
 #: Yardstick rows of the tables (scorecard name -> display name).
 ROWS: dict[str, str] = {
@@ -254,17 +254,6 @@ def section(
     for strategy, table in tabs.items():
         parts += [f"### Hand-picked by `{strategy}`", "", markdown(table, "yardstick"), ""]
     return "\n".join(parts)
-
-
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace (or append) the section in RESULTS.md, keeping everything else."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: text.rstrip("\n") + "\n\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

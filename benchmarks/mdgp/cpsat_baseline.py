@@ -21,7 +21,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import shlex
 import sys
 from pathlib import Path
@@ -31,21 +30,12 @@ from evocompose.solve import solve
 
 REPO = Path(__file__).resolve().parents[2]
 SECTION = "## MDGPLIB: CP-SAT pair-model baseline"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: results_md
+from results_md import write_section  # noqa: E402
 
 
 def _gap(value: float | None, bks: float) -> str:
     return "—" if value is None else f"{100 * (bks - value) / bks:.3f}"
-
-
-def _write_section(results_md: Path, body: str) -> None:
-    text = results_md.read_text(encoding="utf-8") if results_md.exists() else "# Benchmarks\n"
-    section = f"{SECTION}\n\n{body.rstrip()}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\s*$.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text, count=1).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    results_md.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     if not args.no_write:
-        _write_section(REPO / "benchmarks" / "RESULTS.md", body)
+        write_section(f"{SECTION}\n\n{body}")
     return 0
 
 

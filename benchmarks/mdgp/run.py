@@ -43,6 +43,9 @@ from evocompose.solvers.search.mdgp import solve_mdgp  # noqa: E402
 
 BUDGETS = {120: 3.0, 240: 20.0, 480: 120.0, 960: 600.0}
 SECTION = "## MDGPLIB"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: results_md
+from results_md import write_section  # noqa: E402
+
 TIE_PCT = 1e-5  # |gap| below this (in %) is a tie with the published 6-decimal value
 
 
@@ -105,17 +108,6 @@ def _summary(rows: list[dict[str, Any]], budgets: dict[int, float]) -> list[str]
         better = sum(1 for g in gaps if g < -TIE_PCT)
         lines.append(f"| {s} | {n} | {budgets[n]:g} | {len(rs)} | {mean} | {worst} | {better} |")
     return lines
-
-
-def _write_section(results_md: Path, body: str) -> None:
-    text = results_md.read_text(encoding="utf-8") if results_md.exists() else "# Benchmarks\n"
-    section = f"{SECTION}\n\n{body.rstrip()}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\s*$.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text, count=1).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    results_md.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
         args.results.parent.mkdir(parents=True, exist_ok=True)
-        _write_section(args.results, body)
+        write_section(f"{SECTION}\n\n{body}", args.results)
         print(f"wrote {args.results}")
     return 0
 

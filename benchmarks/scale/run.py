@@ -23,7 +23,6 @@ import datetime
 import json
 import multiprocessing as mp
 import platform
-import re
 import resource
 import sys
 import time
@@ -32,7 +31,8 @@ from typing import Any
 
 GRID = [(500, 4), (500, 8), (1000, 4), (1000, 20), (2000, 20), (2000, 40), (5000, 40)]
 QUICK = [(500, 4), (1000, 8)]
-RESULTS = Path(__file__).resolve().parents[1] / "RESULTS.md"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: results_md
+from results_md import write_section  # noqa: E402
 
 
 def scaled_stevns(seed: int, n: int, networks: int) -> Any:
@@ -156,17 +156,6 @@ def table(rows: list[dict[str, Any]], checkpoints: list[float]) -> str:
             + f" | {r.get('status')}{'' if r.get('feasible') or r.get('status') != 'FEASIBLE' else ' (check failed)'} | {fmt(r.get('maxrss_mb'), ',.0f')} |"
         )
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    body = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Scale\n.*?(?=^## |\Z)", re.S | re.M)
-    section = text.rstrip() + "\n\n"
-    if pattern.search(body):
-        body = pattern.sub(lambda _m: section, body)
-    else:
-        body = body.rstrip() + "\n\n" + section
-    RESULTS.write_text(body)
 
 
 def main(argv: list[str] | None = None) -> int:
