@@ -249,22 +249,17 @@ class Result:
         """
         from evocompose.objective import breakdown
 
+        objective: float | None = None
+        gap: float | None = None
+        raw: dict[str, float] = {}
+        weighted: dict[str, float] = {}
         if composition is None:
-            return cls(
-                status,
-                None,
-                runtime=runtime,
-                seed=seed,
-                workers=workers,
-                solver=solver,
-                history=history,
-                stats=stats if stats is not None else {},
-            )
-        objective, raw, weighted = breakdown(problem, composition)
-        gap = None
-        if bound is not None:
-            bound = max(bound, objective)
-            gap = (bound - objective) / max(1.0, abs(bound))
+            bound = None  # a bound is reported only beside a composition
+        else:
+            objective, raw, weighted = breakdown(problem, composition)
+            if bound is not None:
+                bound = max(bound, objective)
+                gap = (bound - objective) / max(1.0, abs(bound))
         return cls(
             status,
             composition,
