@@ -203,6 +203,31 @@ def test_deterministic_with_max_iterations_and_initial() -> None:
     assert r1.value >= mdgp_value(D, init)
 
 
+def test_population_phase_is_deterministic_under_an_iteration_budget() -> None:
+    # Enough iterations for the population to form, shrink and recombine: the
+    # shrinking schedule must follow the iteration count, not the clock.
+    rng = np.random.default_rng(11)
+    D = _random_D(rng, 40)
+    lb, ub = [6, 6, 6, 6, 6], [10, 10, 10, 10, 10]
+    runs = [solve_mdgp(D, lb, ub, time_limit=60.0, seed=3, max_iterations=60_000) for _ in range(2)]
+    assert np.array_equal(runs[0].assignment, runs[1].assignment)
+    assert runs[0].value == runs[1].value
+    assert runs[0].iterations >= 60_000
+    assert _feasible(runs[0], np.array(lb), np.array(ub))
+
+
+def test_budget_fraction_follows_iterations_when_capped() -> None:
+    from evocompose.solvers.search.mdgp import _Time
+
+    clock = _Time(0.0, 1.0e9, 1000, None)
+    clock.iterations = 250
+    assert clock.fraction_used() == pytest.approx(0.25)
+    clock.iterations = 5000
+    assert clock.fraction_used() == 1.0
+    timed = _Time(0.0, 1.0e9, None, None)
+    assert 0.0 <= timed.fraction_used() < 1.0
+
+
 def test_invalid_inputs() -> None:
     D = _random_D(np.random.default_rng(0), 6)
     with pytest.raises(ValueError):
