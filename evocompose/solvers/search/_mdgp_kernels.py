@@ -29,35 +29,61 @@ def seed_rng(seed: int) -> None:
 
 
 @njit(cache=True)  # type: ignore[misc]
-def _apply_swap(
-    D: np.ndarray, a: np.ndarray, S: np.ndarray, own: np.ndarray, i: int, j: int
-) -> None:
-    g = a[i]
-    h = a[j]
-    Di = D[i]
-    Dj = D[j]
+def _shift(D: np.ndarray, S: np.ndarray, e: int, src: int, dst: int) -> None:
+    """Update ``S`` for element ``e`` leaving group ``src`` for group ``dst``."""
+    De = D[e]
     for k in range(D.shape[0]):
-        d = Dj[k] - Di[k]
-        S[k, g] += d
-        S[k, h] -= d
-    a[i] = h
-    a[j] = g
-    for k in range(D.shape[0]):
-        own[k] = S[k, a[k]]
+        S[k, src] -= De[k]
+        S[k, dst] += De[k]
 
 
 @njit(cache=True)  # type: ignore[misc]
-def _apply_move(
-    D: np.ndarray, a: np.ndarray, S: np.ndarray, own: np.ndarray, i: int, h: int
+def _refresh(
+    S: np.ndarray,
+    a: np.ndarray,
+    own: np.ndarray,
+    free_idx: np.ndarray,
+    mem: np.ndarray,
+    cnt: np.ndarray,
+    TT: np.ndarray,
+    W: np.ndarray,
+    WA: np.ndarray,
+    g: int,
+    h: int,
 ) -> None:
-    g = a[i]
-    Di = D[i]
-    for k in range(D.shape[0]):
-        S[k, g] -= Di[k]
-        S[k, h] += Di[k]
-    a[i] = h
-    for k in range(D.shape[0]):
-        own[k] = S[k, a[k]]
+    """Bring ``own``, ``TT`` and ``W`` up to date after a move between ``g`` and ``h``.
+
+    Only the columns ``g`` and ``h`` of ``S`` changed, so ``own[j] = S[j, a[j]]``
+    changed only for members of ``g`` and ``h`` (their ``TT`` column is recomputed);
+    every other element's ``TT`` changed in rows ``g`` and ``h`` only. Likewise
+    only the rows and columns ``g`` and ``h`` of ``W`` can change.
+    """
+    m = S.shape[1]
+    for p in range(free_idx.size):
+        j = free_idx[p]
+        aj = a[j]
+        if aj == g or aj == h:  # noqa: SIM109 (plain comparisons in numba)
+            oj = S[j, aj]
+            own[j] = oj
+            for x in range(m):
+                TT[x, j] = S[j, x] - oj
+        else:
+            oj = own[j]
+            TT[g, j] = S[j, g] - oj
+            TT[h, j] = S[j, h] - oj
+    for x in range(m):
+        for y in range(m):
+            if x != g and x != h and y != g and y != h:
+                continue
+            w = _NEG
+            wa = -1
+            for k in range(cnt[y]):
+                v = TT[x, mem[y, k]]
+                if v > w:
+                    w = v
+                    wa = mem[y, k]
+            W[x, y] = w
+            WA[x, y] = wa
 
 
 @njit(cache=True)  # type: ignore[misc]
@@ -142,9 +168,25 @@ def tabu_chunk(
         mem[g, cnt[g]] = i
         slot[i] = cnt[g]
         cnt[g] += 1
-    TT = np.empty((m, n))  # TT[g, j] = S[j, g] - S[j, a[j]]
+    TT = np.zeros((m, n))  # TT[g, j] = S[j, g] - S[j, a[j]] (free j)
     W = np.empty((m, m))  # W[g, h] = max over free j in h of TT[g, j]
     WA = np.empty((m, m), dtype=np.int64)  # ... and the j attaining it
+    for p in range(nf):
+        j = free_idx[p]
+        oj = own[j]
+        for g in range(m):
+            TT[g, j] = S[j, g] - oj
+    for h in range(m):
+        for g in range(m):
+            w = _NEG
+            wa = -1
+            for k in range(cnt[h]):
+                v = TT[g, mem[h, k]]
+                if v > w:
+                    w = v
+                    wa = mem[h, k]
+            W[g, h] = w
+            WA[g, h] = wa
     f = fs[0]
     best_f = fs[1]
     it = ist[0]
@@ -158,53 +200,37 @@ def tabu_chunk(
         it += 1
         done += 1
         thr = best_f - f + 1e-9  # a tabu move is allowed when its delta exceeds this
-        for p in range(nf):
-            j = free_idx[p]
-            oj = own[j]
-            for g in range(m):
-                TT[g, j] = S[j, g] - oj
-        for h in range(m):
-            for g in range(m):
-                w = _NEG
-                wa = -1
-                for k in range(cnt[h]):
-                    v = TT[g, mem[h, k]]
-                    if v > w:
-                        w = v
-                        wa = mem[h, k]
-                W[g, h] = w
-                WA[g, h] = wa
         bd = _NEG
         bi = -1
         bj = -1
         bmove = False
         nties = 0
         if has_moves:
-            for p in range(nf):
-                i = free_idx[p]
-                g = a[i]
+            for g in range(m):
                 if size[g] <= lb[g]:
                     continue
                 for h in range(m):
-                    if h == g or size[h] >= ub[h]:
+                    if h == g or size[h] >= ub[h] or W[h, g] < bd:
                         continue
-                    d = TT[h, i]
-                    if d < bd:
-                        continue
-                    if tabu[i, h] > it and d <= thr:
-                        continue
-                    if d > bd:
-                        bd = d
-                        bi = i
-                        bj = h
-                        bmove = True
-                        nties = 1
-                    else:
-                        nties += 1
-                        if np.random.randint(nties) == 0:
+                    for k in range(cnt[g]):
+                        i = mem[g, k]
+                        d = TT[h, i]
+                        if d < bd:
+                            continue
+                        if tabu[i, h] > it and d <= thr:
+                            continue
+                        if d > bd:
+                            bd = d
                             bi = i
                             bj = h
                             bmove = True
+                            nties = 1
+                        else:
+                            nties += 1
+                            if np.random.randint(nties) == 0:
+                                bi = i
+                                bj = h
+                                bmove = True
         # Probe: for every group pair, the pair of elements with the largest bounds
         # gives a good first value of ``bd``, so that the full scan prunes more.
         for g in range(m):
@@ -286,7 +312,9 @@ def tabu_chunk(
             mem[bj, cnt[bj]] = bi
             slot[bi] = cnt[bj]
             cnt[bj] += 1
-            _apply_move(D, a, S, own, bi, bj)
+            _shift(D, S, bi, g, bj)
+            a[bi] = bj
+            _refresh(S, a, own, free_idx, mem, cnt, TT, W, WA, g, bj)
             tabu[bi, g] = it + tt_base + (np.random.randint(tt_rand) if tt_rand > 0 else 0)
         else:
             g = a[bi]
@@ -296,7 +324,11 @@ def tabu_chunk(
             si = slot[bi]
             slot[bi] = slot[bj]
             slot[bj] = si
-            _apply_swap(D, a, S, own, bi, bj)
+            _shift(D, S, bi, g, h)
+            _shift(D, S, bj, h, g)
+            a[bi] = h
+            a[bj] = g
+            _refresh(S, a, own, free_idx, mem, cnt, TT, W, WA, g, h)
             tabu[bi, g] = it + tt_base + (np.random.randint(tt_rand) if tt_rand > 0 else 0)
             tabu[bj, h] = it + tt_base + (np.random.randint(tt_rand) if tt_rand > 0 else 0)
         f += bd
