@@ -252,6 +252,8 @@ def tabu_chunk(
                 if ch == 0:
                     continue
                 wgh = W[g, h] - 2.0 * dmin
+                if W[h, g] + wgh < bd:
+                    continue  # no swap between g and h can reach bd
                 mh = mem[h]
                 TTg = TT[g]
                 for ki in range(cnt[g]):
