@@ -127,14 +127,16 @@ def _parameters(
     bound: the default portfolio's LP worker (``default_lp``) does not
     linearise clauses, which leaves the diversity/spread bounds loose, and
     with few workers ``max_lp`` is otherwise not scheduled. With two workers
-    the second one is ``quick_restart``, a fast primal worker: measured on
-    Stevns seeds 0-2 at 10 s, two runs each (``benchmarks/composer/tune.py``),
-    it gave the lowest mean gap, 5.9 %, against 6.3 % for ``max_lp + core``,
-    6.8 % for ``max_lp`` with ``symmetry_level = 4``, 7.3 % for
-    ``max_lp + quick_restart_no_lp``, 10.8 % for ``max_lp`` alone and 33.6 %
-    for the default portfolio (whose bound is ~13 % looser). The differences
-    come from the first solutions (seed 1 is hard for every set) and are
-    noisy; only the portfolio is clearly worse.
+    CP-SAT runs only *one* full subsolver, the first listed (its log says
+    ``1 full problem subsolver: [max_lp]``); the second thread interleaves
+    the first-solution and LNS workers, so ``quick_restart`` is listed but
+    never runs, and the earlier comparison of second subsolvers on Stevns
+    seeds 0-2 (``benchmarks/composer/tune.py``: 5.9 % mean gap at 10 s for
+    ``max_lp + quick_restart``, 6.3 % for ``max_lp + core``, 7.3 % for
+    ``max_lp + quick_restart_no_lp``) measured noise between identical
+    settings. ``lb_tree_search`` as the full subsolver gave a ~3 points
+    tighter 10 s bound on Stevns but almost no solutions of its own, so
+    ``max_lp`` stays.
 
     Probing dominates presolve on large models: on 1,000 candidates × 12
     networks (~30,000 variables) it took ~15 of ~21 s of presolve, so that
@@ -196,6 +198,7 @@ def solve_cpsat(
     base: Composition | None = None,
     max_changes: int | None = None,
     deterministic: bool = False,
+    cuts: bool | None = None,
 ) -> Result:
     """Solve ``problem`` with CP-SAT (see :func:`evocompose.solve`).
 
@@ -208,9 +211,13 @@ def solve_cpsat(
     ``max_changes`` member changes away from ``base`` (see
     :func:`~evocompose.solvers.cpsat.model.add_change_limit`); used by
     :func:`evocompose.improve`.
+
+    ``cuts`` switches the redundant LP cuts of the synergy and cohesion
+    terms on or off; ``None`` decides by model size and whether a ``hint``
+    is given (see :func:`~evocompose.solvers.cpsat.model.build_model`).
     """
     start = time.perf_counter()
-    m = build_model(problem)
+    m = build_model(problem, cuts=cuts, hinted=hint is not None)
     if base is not None and max_changes is not None:
         add_change_limit(m, base, max_changes)
     order = tuple(t for t in problem.weights.order if t in TERMS)
@@ -246,6 +253,9 @@ def solve_cpsat(
     stats = _stats(m, solver, build, err)
     runtime = time.perf_counter() - start
     comp = m.composition(solver) if status.has_solution else None
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.UNKNOWN):
+        # valid on the problem even without a composition (the result then has no bound)
+        stats["best_bound"] = solver.best_objective_bound / SCALE
     if comp is not None:
         stats["solver_objective"] = solver.objective_value / SCALE
     result = Result.scored(
