@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import evocompose as evo
@@ -153,15 +155,20 @@ def test_lexicographic_known_answer(tiny: evo.Problem) -> None:
     assert set(r2.composition.members["a"]) == {"p1", "p6"}  # type: ignore[union-attr]
 
 
-def test_auto_reports_cpsat_bound_on_search_start() -> None:
-    p = evo.datasets.stevns(seed=0, n=250)  # large enough that auto starts with search
-    r = solve(p, time_limit=6.0, workers=2, seed=0)
-    assert r.solver.startswith("auto")
-    assert r.composition is not None and r.bound is not None and r.gap is not None
-    assert r.objective is not None and r.objective <= r.bound + 1e-6
+@pytest.mark.parametrize("mode", ["weighted", "lexicographic"])
+def test_auto_paths_return_checked_compositions(mode: str) -> None:
+    # weighted: network-by-network start, CP-SAT bound; lexicographic: local-search start
     from evocompose.check import check
 
-    assert check(p, r.composition) == []
+    base = evo.datasets.stevns(seed=0, n=250)
+    p = base.replace(weights=dataclasses.replace(base.weights, mode=mode))
+    # deterministic budget: a loaded machine cannot leave CP-SAT without a bound
+    r = solve(p, time_limit=6.0, workers=2, seed=0, deterministic=True)
+    assert r.solver.startswith("auto (decomposed" if mode == "weighted" else "auto (search")
+    assert r.composition is not None and check(p, r.composition) == []
+    if mode == "weighted":  # lexicographic results carry bounds per stage, not one
+        assert r.bound is not None and r.gap is not None
+        assert r.objective is not None and r.objective <= r.bound + 1e-6
 
 
 @pytest.mark.parametrize("backend", ["cpsat", "search", "auto"])
