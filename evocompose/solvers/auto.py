@@ -247,6 +247,9 @@ def _solve_decomposed(
         stats["start"] = "search"
         first = solve_search(
             problem,
+            # at least a second: with less, local search on a Stevns-sized
+            # pool usually finds nothing, so budgets under ~2 s may be
+            # exceeded by up to a second rather than return no composition
             time_limit=max(1.0, polish),
             seed=seed,
             workers=workers,
