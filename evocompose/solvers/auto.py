@@ -157,36 +157,14 @@ def solve_auto(
         (offset + t, obj, bound) for t, obj, bound in exact.history
     )
     stats = {"search": dict(first.stats), "cpsat": dict(exact.stats)}
-    name = f"auto (search + {exact.solver})"
-    if exact.status in (SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
-        return Result.scored(
-            problem,
-            exact.status,
-            None,
-            runtime=runtime,
-            seed=seed,
-            workers=workers,
-            solver=name,
-            stats=stats,
-        )
-    take_exact = exact.composition is not None and (
-        first.objective is None
-        or (exact.objective is not None and exact.objective >= first.objective)
-    )
-    best = exact if take_exact else first
-    if best.composition is None:
-        status = SolveStatus.UNKNOWN
-    else:
-        status = exact.status if take_exact else SolveStatus.FEASIBLE
-    return Result.scored(
+    return _finish(
         problem,
-        status,
-        best.composition,
-        bound=exact.bound,
+        exact,
+        first.composition,
+        name=f"auto (search + {exact.solver})",
         runtime=runtime,
         seed=seed,
         workers=workers,
-        solver=name,
         history=history,
         stats=stats,
     )
@@ -285,8 +263,41 @@ def _solve_decomposed(
     )
     runtime = time.perf_counter() - start
     history += tuple((offset + t, obj, bound) for t, obj, bound in exact.history)
-    name = f"auto (decomposed + {exact.solver})"
     stats["cpsat"] = dict(exact.stats)
+    return _finish(
+        problem,
+        exact,
+        first,
+        name=f"auto (decomposed + {exact.solver})",
+        runtime=runtime,
+        seed=seed,
+        workers=workers,
+        history=history,
+        stats=stats,
+    )
+
+
+def _finish(
+    problem: Problem,
+    exact: Result,
+    start: Composition | None,
+    *,
+    name: str,
+    runtime: float,
+    seed: int,
+    workers: int,
+    history: tuple[tuple[float, float, float | None], ...],
+    stats: dict[str, Any],
+) -> Result:
+    """The better of the start and CP-SAT's composition, with CP-SAT's bound and status.
+
+    CP-SAT's status stands when its composition is kept (ties go to CP-SAT);
+    the start alone is FEASIBLE. When CP-SAT found nothing of its own its
+    result carries no bound, but the bound it proved still holds: it is used
+    unless it is not a real one (below the start's objective).
+    """
+    from evocompose.objective import evaluate, weighted_total
+
     if exact.status in (SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
         return Result.scored(
             problem,
@@ -298,18 +309,15 @@ def _solve_decomposed(
             solver=name,
             stats=stats,
         )
-    best = exact.composition
-    status = exact.status
-    if first is not None:
-        start_value = weighted_total(problem, evaluate(problem, first))
+    best, status = exact.composition, exact.status
+    if start is not None:
+        start_value = weighted_total(problem, evaluate(problem, start))
         if exact.objective is None or start_value > exact.objective:
-            best, status = first, SolveStatus.FEASIBLE
+            best, status = start, SolveStatus.FEASIBLE
     if best is None:
         status = SolveStatus.UNKNOWN
     bound = exact.bound
     if bound is None and best is not None and "best_bound" in exact.stats:
-        # CP-SAT found nothing of its own (the result then drops the bound);
-        # its bound still holds, unless it is not a real one (below the start)
         raw = float(exact.stats["best_bound"])
         if raw >= weighted_total(problem, evaluate(problem, best)) - 1e-6:
             bound = raw

@@ -38,6 +38,22 @@ def _shift(D: np.ndarray, S: np.ndarray, e: int, src: int, dst: int) -> None:
 
 
 @njit(cache=True)  # type: ignore[misc]
+def _group_max(
+    TT: np.ndarray, mem: np.ndarray, cnt: np.ndarray, W: np.ndarray, WA: np.ndarray, x: int, y: int
+) -> None:
+    """``W[x, y]``: the largest ``TT[x, j]`` over the members ``j`` of group ``y`` (``WA``: j)."""
+    w = _NEG
+    wa = -1
+    for k in range(cnt[y]):
+        v = TT[x, mem[y, k]]
+        if v > w:
+            w = v
+            wa = mem[y, k]
+    W[x, y] = w
+    WA[x, y] = wa
+
+
+@njit(cache=True)  # type: ignore[misc]
 def _refresh(
     S: np.ndarray,
     a: np.ndarray,
@@ -71,19 +87,11 @@ def _refresh(
             oj = own[j]
             TT[g, j] = S[j, g] - oj
             TT[h, j] = S[j, h] - oj
-    for x in range(m):
-        for y in range(m):
-            if x != g and x != h and y != g and y != h:
-                continue
-            w = _NEG
-            wa = -1
-            for k in range(cnt[y]):
-                v = TT[x, mem[y, k]]
-                if v > w:
-                    w = v
-                    wa = mem[y, k]
-            W[x, y] = w
-            WA[x, y] = wa
+    for y in range(m):
+        _group_max(TT, mem, cnt, W, WA, g, y)
+        _group_max(TT, mem, cnt, W, WA, h, y)
+        _group_max(TT, mem, cnt, W, WA, y, g)
+        _group_max(TT, mem, cnt, W, WA, y, h)
 
 
 @njit(cache=True)  # type: ignore[misc]
@@ -178,15 +186,7 @@ def tabu_chunk(
             TT[g, j] = S[j, g] - oj
     for h in range(m):
         for g in range(m):
-            w = _NEG
-            wa = -1
-            for k in range(cnt[h]):
-                v = TT[g, mem[h, k]]
-                if v > w:
-                    w = v
-                    wa = mem[h, k]
-            W[g, h] = w
-            WA[g, h] = wa
+            _group_max(TT, mem, cnt, W, WA, g, h)
     f = fs[0]
     best_f = fs[1]
     it = ist[0]
