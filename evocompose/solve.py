@@ -48,10 +48,12 @@ def solve(
     solver : {"auto", "cpsat", "search"}
         Backend. ``"cpsat"``: the exact CP-SAT model (proves bounds and
         optimality). ``"search"``: local search for large pools and pairwise
-        dissimilarity (fast, proves nothing). ``"auto"``: local search for a
-        quarter of the budget, then CP-SAT from its result; pure grouping
-        problems and large dissimilarity matrices go to search alone (see
-        :mod:`evocompose.solvers.auto`).
+        dissimilarity (fast, proves nothing). ``"auto"``: a fast start (each
+        network solved alone with CP-SAT, for weighted problems of at most
+        2,000 candidate-network pairs; local search otherwise), then CP-SAT
+        on the full model from that start; small models go to CP-SAT alone,
+        pure grouping problems and large dissimilarity matrices to search
+        alone (see :mod:`evocompose.solvers.auto`).
     hint : Composition, optional
         A starting composition (solution hint).
     log : bool
