@@ -143,14 +143,16 @@ class CpsatModel:
         self._counts[(g, key)] = enc
         return enc
 
-    def pair(self, i: int, j: int, g: int, label: str) -> IntVar:
-        """Boolean ``x[i, g] AND x[j, g]`` (exact in every solution; cached, ``i < j``)."""
+    def pair(self, i: int, j: int, g: int) -> IntVar:
+        """Boolean ``x[i, g] AND x[j, g]`` (exact in every solution; cached per unordered pair)."""
+        i, j = min(i, j), max(i, j)
         key = (i, j, g)
         cached = self._pairs.get(key)
         if cached is not None:
             return cached
         xi, xj = self.x[i, g], self.x[j, g]
-        p = self.model.new_bool_var(label)
+        ids = self.problem.pool.candidates
+        p = self.model.new_bool_var(f"p[{self.problem.networks[g].name}][{ids[i].id}|{ids[j].id}]")
         self.model.add_bool_or([~xi, ~xj, p])  # p >= xi + xj - 1
         self.model.add_implication(p, xi)
         self.model.add_implication(p, xj)

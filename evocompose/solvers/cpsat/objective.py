@@ -194,15 +194,13 @@ def known_cross_sector_pairs(m: CpsatModel, g: int) -> Lin:
     """Tie edges between different sectors with both ends in ``g`` (``p = x_i AND x_j``)."""
     pool = m.problem.pool
     out = Lin()
-    name = m.problem.networks[g].name
     for i in m.eligible[g]:
         for j in m.neighbours[i]:
             if j <= i or (j, g) not in m.x:
                 continue
             if pool.candidates[i].sector == pool.candidates[j].sector:
                 continue
-            p = m.pair(i, j, g, f"p[{name}][{pool.candidates[i].id}|{pool.candidates[j].id}]")
-            out.add(p, 1.0)
+            out.add(m.pair(i, j, g), 1.0)
     return out
 
 
@@ -227,15 +225,7 @@ def cohesion_bonus(m: CpsatModel, g: int, target: int) -> Lin:
         if m.cuts:
             # valid cut over the pair booleans x_i AND x_j (shared with the
             # new-cross-sector-ties term, whose penalty the LP then pays)
-            pairs = [
-                m.pair(
-                    min(i, j),
-                    max(i, j),
-                    g,
-                    f"p[{name}][{pool.candidates[min(i, j)].id}|{pool.candidates[max(i, j)].id}]",
-                )
-                for j in nbs
-            ]
+            pairs = [m.pair(i, j, g) for j in nbs]
             m.model.add(cp_model.LinearExpr.sum(pairs) >= target * b).with_name(
                 f"cohesion_cut[{name}][{pool.candidates[i].id}]"
             )
