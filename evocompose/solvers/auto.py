@@ -78,7 +78,7 @@ def solve_auto(
     log: bool = False,
     deterministic: bool = False,
 ) -> Result:
-    """Local search, then CP-SAT from its result (see the module docstring).
+    """A fast start, then CP-SAT on the full model from it (see the module docstring).
 
     With ``deterministic=True`` both stages count their budgets in
     deterministic units (iterations, CP-SAT deterministic time), split as
@@ -98,7 +98,8 @@ def solve_auto(
             hint=hint,
             deterministic=deterministic,
         )
-    if _model_size(problem) <= SMALL_MODEL:
+    size = _model_size(problem)
+    if size <= SMALL_MODEL:
         return solve_cpsat(
             problem,
             time_limit=time_limit,
@@ -109,7 +110,6 @@ def solve_auto(
             log=log,
             deterministic=deterministic,
         )
-    size = _model_size(problem)
     if (
         len(problem.networks) > 1
         and size <= DECOMPOSE_MODEL
