@@ -146,11 +146,14 @@ def _small_names() -> list[str]:
 
 
 @needs_shared
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("name", _small_names())
-def test_matches_exact_optimum(name: str) -> None:
+def test_matches_exact_optimum(name: str, workers: int) -> None:
     inst = _instance(name)
     opt = exact_optimum(inst.D, inst.lb, inst.ub)
-    res = solve_mdgp(inst.D, inst.lb, inst.ub, time_limit=5.0, seed=1, max_iterations=1500)
+    res = solve_mdgp(
+        inst.D, inst.lb, inst.ub, time_limit=5.0, seed=1, max_iterations=1500, workers=workers
+    )
     assert _feasible(res, inst.lb, inst.ub)
     assert res.value == pytest.approx(mdgp_value(inst.D, res.assignment))
     assert res.value == pytest.approx(opt, rel=1e-9, abs=1e-6)
@@ -165,7 +168,8 @@ def _random_D(rng: np.random.Generator, n: int) -> np.ndarray:
     return D + D.T
 
 
-def test_fixed_and_bounds_respected() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_fixed_and_bounds_respected(workers: int) -> None:
     rng = np.random.default_rng(3)
     n = 40
     D = _random_D(rng, n)
@@ -173,7 +177,9 @@ def test_fixed_and_bounds_respected() -> None:
     ub = np.array([9, 12, 11, 14])
     fixed = np.full(n, -1)
     fixed[:6] = [0, 0, 1, 2, 3, 3]
-    res = solve_mdgp(D, lb, ub, time_limit=5.0, seed=0, fixed=fixed, max_iterations=2000)
+    res = solve_mdgp(
+        D, lb, ub, time_limit=5.0, seed=0, fixed=fixed, max_iterations=2000, workers=workers
+    )
     assert _feasible(res, lb, ub)
     assert np.array_equal(res.assignment[:6], fixed[:6])
     assert res.value == pytest.approx(mdgp_value(D, res.assignment))
@@ -203,17 +209,50 @@ def test_deterministic_with_max_iterations_and_initial() -> None:
     assert r1.value >= mdgp_value(D, init)
 
 
-def test_population_phase_is_deterministic_under_an_iteration_budget() -> None:
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_population_phase_is_deterministic_under_an_iteration_budget(workers: int) -> None:
     # Enough iterations for the population to form, shrink and recombine: the
-    # shrinking schedule must follow the iteration count, not the clock.
+    # shrinking schedule must follow the iteration count, not the clock, and with
+    # threads the rounds must apply their results in a fixed order.
     rng = np.random.default_rng(11)
     D = _random_D(rng, 40)
     lb, ub = [6, 6, 6, 6, 6], [10, 10, 10, 10, 10]
-    runs = [solve_mdgp(D, lb, ub, time_limit=60.0, seed=3, max_iterations=60_000) for _ in range(2)]
+    histories: list[list[float]] = [[], []]
+    runs = [
+        solve_mdgp(
+            D,
+            lb,
+            ub,
+            time_limit=60.0,
+            seed=3,
+            max_iterations=60_000,
+            workers=workers,
+            progress=lambda t, v, k=k: histories[k].append(v),
+        )
+        for k in range(2)
+    ]
     assert np.array_equal(runs[0].assignment, runs[1].assignment)
     assert runs[0].value == runs[1].value
-    assert runs[0].iterations >= 60_000
+    assert histories[0] == histories[1] and histories[0][-1] == pytest.approx(runs[0].value)
+    assert 60_000 <= runs[0].iterations <= 60_000 + 500  # the final polish adds a few
     assert _feasible(runs[0], np.array(lb), np.array(ub))
+
+
+def test_threads_under_a_wall_clock_budget() -> None:
+    # Jobs start as threads free up; every report reaches the progress hook in
+    # increasing order and the result is the best reported.
+    rng = np.random.default_rng(4)
+    n = 80
+    D = _random_D(rng, n)
+    lb, ub = [10] * 4 + [5] * 4, [12] * 4 + [10] * 4
+    seen: list[float] = []
+    res = solve_mdgp(
+        D, lb, ub, time_limit=1.0, seed=0, workers=2, progress=lambda t, v: seen.append(v)
+    )
+    assert _feasible(res, np.array(lb), np.array(ub))
+    assert res.value == pytest.approx(mdgp_value(D, res.assignment))
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(res.value)
+    assert res.runtime < 3.0
 
 
 def test_budget_fraction_follows_iterations_when_capped() -> None:
@@ -236,6 +275,8 @@ def test_invalid_inputs() -> None:
         solve_mdgp(D, [3, 3], [3, 3], time_limit=1.0, initial=np.zeros(6, dtype=int))
     with pytest.raises(ValueError):
         solve_mdgp(D, [3, 3], [3, 3], time_limit=1.0, fixed=np.array([0, 0, 0, 0, -1, -1]))
+    with pytest.raises(ValueError, match="workers"):
+        solve_mdgp(D, [3, 3], [3, 3], time_limit=1.0, workers=0)
 
 
 # --------------------------------------------------------------------------- property

@@ -1,12 +1,14 @@
 """Numba-compiled inner loops of the MDGP search (imported lazily by ``mdgp.py``).
 
-The kernels work on an element-major sum matrix ``S[i, g] = sum_{j in g} D[i, j]``
-(``n x m``, float64). Swapping ``i`` (group ``g``) with ``j`` (group ``h``) changes the
-objective by ``S[i, h] - S[i, g] + S[j, g] - S[j, h] - 2 D[i, j]`` and moving ``i`` to
-``h`` by ``S[i, h] - S[i, g]``; after a move, ``S`` is updated in ``O(n)``.
+The kernels work on a group-major sum matrix ``S[g, i] = sum_{j in g} D[i, j]``
+(``m x n``, float64). Swapping ``i`` (group ``g``) with ``j`` (group ``h``) changes the
+objective by ``S[h, i] - S[g, i] + S[g, j] - S[h, j] - 2 D[i, j]`` and moving ``i`` to
+``h`` by ``S[h, i] - S[g, i]``; after a move, ``S`` is updated in ``O(n)`` (two
+contiguous rows per element moved).
 
-Random numbers come from numba's own generator (seeded by :func:`seed_rng`), so a
-run is reproducible for a given seed and sequence of kernel calls.
+The kernels release the GIL (``nogil=True``), so several tabu searches can run in
+parallel threads on their own arrays. numba's random generator is per thread; every
+call of :func:`tabu_chunk` seeds it, so a run is reproducible whichever thread runs it.
 """
 
 # numba's nopython mode supports only the legacy ``np.random`` functions.
@@ -17,84 +19,93 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["group_sums", "seed_rng", "tabu_chunk"]
+__all__ = ["group_sums", "tabu_chunk"]
 
 _NEG = -1.0e300
 
 
-@njit(cache=True)  # type: ignore[misc]
-def seed_rng(seed: int) -> None:
-    """Seed numba's internal random generator (used by the kernels)."""
-    np.random.seed(seed)
-
-
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True, nogil=True)  # type: ignore[misc]
 def _shift(D: np.ndarray, S: np.ndarray, e: int, src: int, dst: int) -> None:
     """Update ``S`` for element ``e`` leaving group ``src`` for group ``dst``."""
     De = D[e]
-    for k in range(D.shape[0]):
-        S[k, src] -= De[k]
-        S[k, dst] += De[k]
+    Ss = S[src]
+    Sd = S[dst]
+    for k in range(De.size):
+        Ss[k] -= De[k]
+        Sd[k] += De[k]
 
 
-@njit(cache=True)  # type: ignore[misc]
-def _group_max(
-    TT: np.ndarray, mem: np.ndarray, cnt: np.ndarray, W: np.ndarray, WA: np.ndarray, x: int, y: int
+@njit(cache=True, nogil=True)  # type: ignore[misc]
+def _fill(
+    S: np.ndarray,
+    own: np.ndarray,
+    memf: np.ndarray,
+    off: np.ndarray,
+    cnt: np.ndarray,
+    T: np.ndarray,
+    W: np.ndarray,
+    WK: np.ndarray,
+    x: int,
+    y: int,
 ) -> None:
-    """``W[x, y]``: the largest ``TT[x, j]`` over the members ``j`` of group ``y`` (``WA``: j)."""
+    """Recompute block ``y`` of row ``x`` of ``T`` and its maximum ``W[x, y]``.
+
+    ``T[x, off[y] + k]`` is the gain ``S[x, j] - S[a[j], j]`` of moving the ``k``-th
+    member ``j`` of group ``y`` to group ``x``; ``WK[x, y]`` is the slot ``k`` of the
+    largest one (the first in member order on ties; ``-1`` for an empty group).
+    """
+    base = off[y]
+    Sx = S[x]
+    Tx = T[x]
     w = _NEG
-    wa = -1
+    wk = -1
     for k in range(cnt[y]):
-        v = TT[x, mem[y, k]]
+        j = memf[base + k]
+        v = Sx[j] - own[j]
+        Tx[base + k] = v
         if v > w:
             w = v
-            wa = mem[y, k]
+            wk = k
     W[x, y] = w
-    WA[x, y] = wa
+    WK[x, y] = wk
 
 
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True, nogil=True)  # type: ignore[misc]
 def _refresh(
     S: np.ndarray,
-    a: np.ndarray,
     own: np.ndarray,
-    free_idx: np.ndarray,
-    mem: np.ndarray,
+    memf: np.ndarray,
+    off: np.ndarray,
     cnt: np.ndarray,
-    TT: np.ndarray,
+    T: np.ndarray,
     W: np.ndarray,
-    WA: np.ndarray,
+    WK: np.ndarray,
     g: int,
     h: int,
 ) -> None:
-    """Bring ``own``, ``TT`` and ``W`` up to date after a move between ``g`` and ``h``.
+    """Bring ``own``, ``T`` and ``W`` up to date after a move between ``g`` and ``h``.
 
-    Only the columns ``g`` and ``h`` of ``S`` changed, so ``own[j] = S[j, a[j]]``
-    changed only for members of ``g`` and ``h`` (their ``TT`` column is recomputed);
-    every other element's ``TT`` changed in rows ``g`` and ``h`` only. Likewise
-    only the rows and columns ``g`` and ``h`` of ``W`` can change.
+    Only the rows ``g`` and ``h`` of ``S`` changed, so ``own[j] = S[a[j], j]`` changed
+    only for the members of ``g`` and ``h``, and ``T`` only in its rows ``g`` and
+    ``h`` and in the blocks of groups ``g`` and ``h``.
     """
-    m = S.shape[1]
-    for p in range(free_idx.size):
-        j = free_idx[p]
-        aj = a[j]
-        if aj == g or aj == h:  # noqa: SIM109 (plain comparisons in numba)
-            oj = S[j, aj]
-            own[j] = oj
-            for x in range(m):
-                TT[x, j] = S[j, x] - oj
+    m = S.shape[0]
+    for y in (g, h):
+        base = off[y]
+        Sy = S[y]
+        for k in range(cnt[y]):
+            j = memf[base + k]
+            own[j] = Sy[j]
+    for x in range(m):
+        if x == g or x == h:  # noqa: SIM109 (plain comparisons in numba)
+            for y in range(m):
+                _fill(S, own, memf, off, cnt, T, W, WK, x, y)
         else:
-            oj = own[j]
-            TT[g, j] = S[j, g] - oj
-            TT[h, j] = S[j, h] - oj
-    for y in range(m):
-        _group_max(TT, mem, cnt, W, WA, g, y)
-        _group_max(TT, mem, cnt, W, WA, h, y)
-        _group_max(TT, mem, cnt, W, WA, y, g)
-        _group_max(TT, mem, cnt, W, WA, y, h)
+            _fill(S, own, memf, off, cnt, T, W, WK, x, g)
+            _fill(S, own, memf, off, cnt, T, W, WK, x, h)
 
 
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True, nogil=True)  # type: ignore[misc]
 def tabu_chunk(
     D: np.ndarray,
     a: np.ndarray,
@@ -113,6 +124,7 @@ def tabu_chunk(
     tt_rand: int,
     has_moves: bool,
     dmin: float,
+    seed: int,
 ) -> tuple[int, int]:
     """Run at most ``iter_cap`` tabu-search iterations (resumable).
 
@@ -121,12 +133,19 @@ def tabu_chunk(
     when it improves on the best value of this search: aspiration); the tenure is
     ``tt_base + U[0, tt_rand)`` iterations. Ties are broken uniformly at random.
 
+    The scan starts with, for every group pair, the swap of the two elements with
+    the largest move gains (a good first best value); it then prunes every group
+    pair, and every element of a pair, whose upper bound (move gains without the
+    ``-2 D[i, j]`` term, which is at most ``-2 dmin``) cannot beat the best so far.
+    The move gains and their per-group maxima are kept up to date incrementally.
+
     Parameters
     ----------
     D : numpy.ndarray
         ``n x n`` float64 distance matrix, zero diagonal.
     a, S, size : numpy.ndarray
-        Current assignment, sum matrix and group sizes (updated in place).
+        Current assignment, group-major sum matrix (``m x n``) and group sizes
+        (updated in place).
     lb, ub : numpy.ndarray
         Group size bounds.
     free_idx : numpy.ndarray
@@ -150,6 +169,8 @@ def tabu_chunk(
         Whether one-moves are possible at all (some ``lb < ub``).
     dmin : float
         ``min(0, smallest off-diagonal distance)``, for the pruning bound.
+    seed : int
+        Seed of this thread's random generator for this call.
 
     Returns
     -------
@@ -157,36 +178,33 @@ def tabu_chunk(
         ``(status, iterations done)``; status 0: stalled (search finished), 1:
         ``iter_cap`` reached, 2: no admissible move exists.
     """
+    np.random.seed(seed)
     n = D.shape[0]
-    m = S.shape[1]
+    m = S.shape[0]
     nf = free_idx.size
     own = np.empty(n)
     for k in range(n):
-        own[k] = S[k, a[k]]
-    # Member lists of the free elements, per group.
-    cap = 0
+        own[k] = S[a[k], k]
+    # Member lists of the free elements: group y holds slots off[y] .. off[y+1]-1.
+    off = np.empty(m + 1, dtype=np.int64)
+    off[0] = 0
     for g in range(m):
-        cap = max(cap, ub[g])
-    mem = np.empty((m, cap), dtype=np.int64)
+        off[g + 1] = off[g] + min(ub[g], nf)
+    memf = np.empty(off[m], dtype=np.int64)
     cnt = np.zeros(m, dtype=np.int64)
     slot = np.empty(n, dtype=np.int64)
     for p in range(nf):
         i = free_idx[p]
         g = a[i]
-        mem[g, cnt[g]] = i
+        memf[off[g] + cnt[g]] = i
         slot[i] = cnt[g]
         cnt[g] += 1
-    TT = np.zeros((m, n))  # TT[g, j] = S[j, g] - S[j, a[j]] (free j)
-    W = np.empty((m, m))  # W[g, h] = max over free j in h of TT[g, j]
-    WA = np.empty((m, m), dtype=np.int64)  # ... and the j attaining it
-    for p in range(nf):
-        j = free_idx[p]
-        oj = own[j]
-        for g in range(m):
-            TT[g, j] = S[j, g] - oj
-    for h in range(m):
-        for g in range(m):
-            _group_max(TT, mem, cnt, W, WA, g, h)
+    T = np.empty((m, off[m]))  # move gains, member-major (see _fill)
+    W = np.empty((m, m))  # W[x, y]: largest gain of a member of y moving to x
+    WK = np.empty((m, m), dtype=np.int64)  # ... and its slot
+    for x in range(m):
+        for y in range(m):
+            _fill(S, own, memf, off, cnt, T, W, WK, x, y)
     f = fs[0]
     best_f = fs[1]
     it = ist[0]
@@ -205,18 +223,36 @@ def tabu_chunk(
         bj = -1
         bmove = False
         nties = 0
+        # Probe: for every group pair, the swap of the elements with the largest
+        # gains gives a good first value of ``bd``, so that the scans prune more.
+        for g in range(m):
+            for h in range(g + 1, m):
+                ki = WK[h, g]
+                kj = WK[g, h]
+                if ki < 0 or kj < 0:
+                    continue
+                i = memf[off[g] + ki]
+                j = memf[off[h] + kj]
+                d = W[h, g] + W[g, h] - 2.0 * D[i, j]
+                if d > bd and ((tabu[i, h] <= it and tabu[j, g] <= it) or d > thr):
+                    bd = d
+                    bi = i
+                    bj = j
+                    nties = 1
         if has_moves:
             for g in range(m):
                 if size[g] <= lb[g]:
                     continue
+                bg = off[g]
                 for h in range(m):
                     if h == g or size[h] >= ub[h] or W[h, g] < bd:
                         continue
+                    Th = T[h]
                     for k in range(cnt[g]):
-                        i = mem[g, k]
-                        d = TT[h, i]
+                        d = Th[bg + k]
                         if d < bd:
                             continue
+                        i = memf[bg + k]
                         if tabu[i, h] > it and d <= thr:
                             continue
                         if d > bd:
@@ -231,22 +267,9 @@ def tabu_chunk(
                                 bi = i
                                 bj = h
                                 bmove = True
-        # Probe: for every group pair, the pair of elements with the largest bounds
-        # gives a good first value of ``bd``, so that the full scan prunes more.
         for g in range(m):
-            for h in range(g + 1, m):
-                i = WA[h, g]
-                j = WA[g, h]
-                if i < 0 or j < 0:
-                    continue
-                d = TT[h, i] + TT[g, j] - 2.0 * D[i, j]
-                if d > bd and ((tabu[i, h] <= it and tabu[j, g] <= it) or d > thr):
-                    bd = d
-                    bi = i
-                    bj = j
-                    bmove = False
-                    nties = 1
-        for g in range(m):
+            bg = off[g]
+            Tg = T[g]
             for h in range(g + 1, m):
                 ch = cnt[h]
                 if ch == 0:
@@ -254,26 +277,25 @@ def tabu_chunk(
                 wgh = W[g, h] - 2.0 * dmin
                 if W[h, g] + wgh < bd:
                     continue  # no swap between g and h can reach bd
-                mh = mem[h]
-                TTg = TT[g]
+                bh = off[h]
+                Th = T[h]
                 for ki in range(cnt[g]):
-                    i = mem[g, ki]
-                    c = TT[h, i]
+                    c = Th[bg + ki]
                     if c + wgh < bd:
                         continue
+                    i = memf[bg + ki]
                     Di = D[i]
                     xm = _NEG
                     for k in range(ch):
-                        j = mh[k]
-                        x = TTg[j] - 2.0 * Di[j]
+                        x = Tg[bh + k] - 2.0 * Di[memf[bh + k]]
                         if x > xm:
                             xm = x
                     if c + xm < bd:
                         continue
                     ti = tabu[i, h] > it
                     for k in range(ch):
-                        j = mh[k]
-                        d = c + TTg[j] - 2.0 * Di[j]
+                        j = memf[bh + k]
+                        d = c + Tg[bh + k] - 2.0 * Di[j]
                         if d < bd:
                             continue
                         if (ti or tabu[j, g] > it) and d <= thr:
@@ -307,22 +329,22 @@ def tabu_chunk(
             size[g] -= 1
             size[bj] += 1
             # member lists: remove bi from g, append to bj
-            last = mem[g, cnt[g] - 1]
-            mem[g, slot[bi]] = last
+            last = memf[off[g] + cnt[g] - 1]
+            memf[off[g] + slot[bi]] = last
             slot[last] = slot[bi]
             cnt[g] -= 1
-            mem[bj, cnt[bj]] = bi
+            memf[off[bj] + cnt[bj]] = bi
             slot[bi] = cnt[bj]
             cnt[bj] += 1
             _shift(D, S, bi, g, bj)
             a[bi] = bj
-            _refresh(S, a, own, free_idx, mem, cnt, TT, W, WA, g, bj)
+            _refresh(S, own, memf, off, cnt, T, W, WK, g, bj)
             tabu[bi, g] = it + tt_base + (np.random.randint(tt_rand) if tt_rand > 0 else 0)
         else:
             g = a[bi]
             h = a[bj]
-            mem[g, slot[bi]] = bj
-            mem[h, slot[bj]] = bi
+            memf[off[g] + slot[bi]] = bj
+            memf[off[h] + slot[bj]] = bi
             si = slot[bi]
             slot[bi] = slot[bj]
             slot[bj] = si
@@ -330,7 +352,7 @@ def tabu_chunk(
             _shift(D, S, bj, h, g)
             a[bi] = h
             a[bj] = g
-            _refresh(S, a, own, free_idx, mem, cnt, TT, W, WA, g, h)
+            _refresh(S, own, memf, off, cnt, T, W, WK, g, h)
             tabu[bi, g] = it + tt_base + (np.random.randint(tt_rand) if tt_rand > 0 else 0)
             tabu[bj, h] = it + tt_base + (np.random.randint(tt_rand) if tt_rand > 0 else 0)
         f += bd
@@ -347,14 +369,14 @@ def tabu_chunk(
     return status, done
 
 
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True, nogil=True)  # type: ignore[misc]
 def group_sums(D: np.ndarray, a: np.ndarray, m: int) -> np.ndarray:
-    """Element-major sum matrix ``S[i, g] = sum of D[i, j] over j with a[j] == g``."""
+    """Group-major sum matrix ``S[g, i] = sum of D[i, j] over j with a[j] == g``."""
     n = D.shape[0]
-    S = np.zeros((n, m))
-    for i in range(n):
-        Di = D[i]
-        Si = S[i]
-        for j in range(n):
-            Si[a[j]] += Di[j]
+    S = np.zeros((m, n))
+    for j in range(n):
+        Dj = D[j]
+        Sg = S[a[j]]
+        for i in range(n):
+            Sg[i] += Dj[i]
     return S

@@ -192,6 +192,7 @@ def _solve_pure_mdgp(
         initial=initial,
         progress=on_improve,
         max_iterations=max_iterations,
+        workers=workers,
     )
     members: dict[str, list[str]] = {name: [] for name in names}
     for i, g in enumerate(res.assignment):
@@ -398,7 +399,9 @@ def solve_search(
         Random seed; with ``max_iterations`` reached before the time limit
         (and a hint or a deterministic start) the result is reproducible.
     workers : int
-        Threads for the CP-SAT start; the local search itself is sequential.
+        Threads for the CP-SAT start; for a pure diversity (MDGP) problem, tabu
+        searches run at once (:func:`~evocompose.solvers.search.mdgp.solve_mdgp`).
+        The composer's local search itself is sequential.
     progress : callable or bool, optional
         Called with a :class:`~evocompose.solvers.cpsat.Progress`
         ``(seconds, objective, None)`` at each improvement; ``True`` prints.

@@ -7,11 +7,11 @@ unordered pairs that share a group.
 
 Algorithm (after Lai & Hao 2016, Yang et al. 2022 and Gallego et al. 2013):
 
-* an element-major sum matrix ``S[i, g] = sum_{j in g} D[i, j]`` is maintained
+* a group-major sum matrix ``S[g, i] = sum_{j in g} D[i, j]`` is maintained
   incrementally, ``O(n)`` per move;
 * a compiled tabu search (:mod:`._mdgp_kernels`, numba) evaluates, at every
   iteration, the complete swap neighbourhood
-  (``delta(i, j) = S[i, h] - S[i, g] + S[j, g] - S[j, h] - 2 D[i, j]``, pruned with a
+  (``delta(i, j) = S[h, i] - S[g, i] + S[g, j] - S[h, j] - 2 D[i, j]``, pruned with a
   per-group-pair upper bound) and the one-move neighbourhood, and applies the best
   admissible move; an element may not re-enter the group it left for a randomised
   tenure unless the move improves on the best value (aspiration);
@@ -23,7 +23,8 @@ Algorithm (after Lai & Hao 2016, Yang et al. 2022 and Gallego et al. 2013):
   optimum replaces the member when it is better and not a duplicate. The
   population starts large (many basins explored at once) and shrinks linearly
   over the budget, dropping its worst members, so that the end of the run
-  concentrates on the best few;
+  concentrates on the best few; with ``workers > 1``, that many members are
+  improved at once in threads (the kernel releases the GIL);
 * for groups of different sizes, starting solutions use a size profile with the
   most within-group pairs and perturbation moves keep that number.
 
@@ -35,8 +36,10 @@ cache).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,10 +125,14 @@ class _Time:
         self.best_value = -np.inf
         self.best_assignment: np.ndarray | None = None
         self.history: list[tuple[float, float]] = []
+        self.lock = threading.Lock()  # tabu searches in worker threads report here
 
     def out(self) -> bool:
         if self.max_iterations is not None and self.iterations >= self.max_iterations:
             return True
+        return self.time_up()
+
+    def time_up(self) -> bool:
         return time.perf_counter() >= self.deadline
 
     def fraction_used(self) -> float:
@@ -136,13 +143,14 @@ class _Time:
         return min(1.0, (time.perf_counter() - self.start) / span) if span > 0 else 1.0
 
     def offer(self, value: float, assignment: np.ndarray) -> None:
-        if value > self.best_value + 1e-9:
-            self.best_value = value
-            self.best_assignment = assignment.copy()
-            t = time.perf_counter() - self.start
-            self.history.append((t, value))
-            if self.progress is not None:
-                self.progress(t, value)
+        with self.lock:
+            if value > self.best_value + 1e-9:
+                self.best_value = value
+                self.best_assignment = assignment.copy()
+                t = time.perf_counter() - self.start
+                self.history.append((t, value))
+                if self.progress is not None:
+                    self.progress(t, value)
 
 
 def _max_pair_profile(
@@ -217,18 +225,19 @@ class _Engine:
         # growing linearly with n (17 at n = 240) lose most of the gain.
         self.tt_base = max(3, round(_PARAMS["tt_sqrt"] * np.sqrt(n)))
         self.tt_rand = max(2, self.tt_base // 2)
-        # Iterations per kernel call: about 3e6 pair evaluations (a few ms).
+        # Iterations per kernel call: about 1e7 pair evaluations (a few ms); the
+        # deadline is checked between calls.
         nf = max(2, self.free_idx.size)
-        self.chunk = max(10, int(3.0e6 / (nf * nf / 2.0)))
+        self.chunk = max(10, int(1.0e7 / (nf * nf / 2.0)))
 
     # ------------------------------------------------------------------ basics
     def sums(self, a: np.ndarray) -> np.ndarray:
-        """Element-major sum matrix ``S[i, g] = sum of D[i, j] over j in group g``."""
+        """Group-major sum matrix ``S[g, i] = sum of D[i, j] over j in group g``."""
         res: np.ndarray = self.K.group_sums(self.D, np.ascontiguousarray(a, dtype=np.int64), self.m)
         return res
 
     def value(self, a: np.ndarray, S: np.ndarray) -> float:
-        return float(S[self.ar, a].sum()) / 2.0
+        return float(S[a, self.ar].sum()) / 2.0
 
     def random_assignment(self, greedy_sizes: bool = False) -> np.ndarray:
         """Random feasible assignment that honours ``fixed``.
@@ -261,15 +270,40 @@ class _Engine:
         self,
         a: np.ndarray,
         max_stall: int,
+        seed: int,
+        *,
+        cap: int | None = None,
+        report: Callable[[float, np.ndarray], None] | None = None,
         tt_base: int | None = None,
         tt_rand: int | None = None,
-    ) -> tuple[np.ndarray, float]:
-        """Tabu search from ``a`` (compiled kernel); returns the best solution (a copy).
+    ) -> tuple[np.ndarray, float, int]:
+        """Tabu search from ``a`` (compiled kernel, releases the GIL).
 
-        With ``tt_base = tt_rand = 0`` and ``max_stall = 1`` this is a best-improvement
-        descent that stops at a local optimum for one-moves and swaps.
+        Safe to run in several threads at once: it only reads the engine's data and
+        reports through ``report``.
+
+        Parameters
+        ----------
+        a : numpy.ndarray
+            Starting assignment (not modified).
+        max_stall : int
+            Iterations without improvement after which the search ends.
+        seed : int
+            Seed of the kernel's random tie-breaking and tenures.
+        cap : int, optional
+            Maximum number of iterations (default: until stalled or out of time).
+        report : callable, optional
+            ``report(value, assignment)`` whenever the search's best improves.
+        tt_base, tt_rand : int, optional
+            Tabu tenure (default: the engine's). With ``tt_base = tt_rand = 0`` and
+            ``max_stall = 1`` this is a best-improvement descent that stops at a local
+            optimum for one-moves and swaps.
+
+        Returns
+        -------
+        tuple of (numpy.ndarray, float, int)
+            The best assignment (a copy), its value and the iterations done.
         """
-        clock = self.clock
         a = np.ascontiguousarray(a, dtype=np.int64).copy()
         S = self.sums(a)
         f = self.value(a, S)
@@ -281,29 +315,31 @@ class _Engine:
         tb = self.tt_base if tt_base is None else tt_base
         tr = self.tt_rand if tt_rand is None else tt_rand
         reported = f
+        done_total = 0
+        call = 0
         while True:
-            cap = self.chunk
-            if clock.max_iterations is not None:
-                cap = min(cap, clock.max_iterations - clock.iterations)
-                if cap <= 0:
-                    break
+            chunk = self.chunk if cap is None else min(self.chunk, cap - done_total)
+            if chunk <= 0:
+                break
             status, done = self.K.tabu_chunk(
                 self.D, a, S, size, self.lb, self.ub, self.free_idx, tabu, best_a,
-                fs, ist, max_stall, cap, tb, tr, self.has_moves, self.dmin,
+                fs, ist, max_stall, chunk, tb, tr, self.has_moves, self.dmin,
+                (seed + call) % 2**32,
             )  # fmt: skip
-            clock.iterations += int(done)
-            if fs[1] > reported + 1e-9:
+            call += 1
+            done_total += int(done)
+            if report is not None and fs[1] > reported + 1e-9:
                 reported = float(fs[1])
-                clock.offer(reported, best_a)
+                report(reported, best_a)
             if status == 2:
                 self.stuck = True
-            if status != 1 or clock.out():
+            if status != 1 or self.clock.time_up():
                 break
-        return best_a, self.value(best_a, self.sums(best_a))
+        return best_a, self.value(best_a, self.sums(best_a)), done_total
 
-    def descent(self, a: np.ndarray) -> tuple[np.ndarray, float]:
+    def descent(self, a: np.ndarray, seed: int) -> tuple[np.ndarray, float, int]:
         """Best-improvement descent (no tabu) on one-moves and swaps."""
-        return self.tabu_search(a, 1, 0, 0)
+        return self.tabu_search(a, 1, seed, tt_base=0, tt_rand=0)
 
     def perturb(self, a: np.ndarray, strength: int, move_prob: float = 0.5) -> np.ndarray:
         """Apply ``strength`` random changes to free elements.
@@ -457,6 +493,26 @@ def _is_feasible(a: np.ndarray, lb: np.ndarray, ub: np.ndarray, fixed: np.ndarra
     return bool(np.all(a[mask] == fixed[mask]))
 
 
+@dataclass
+class _Member:
+    """A population member: a tabu-search optimum and its value."""
+
+    value: float
+    assignment: np.ndarray
+
+
+@dataclass
+class _Job:
+    """A tabu search started from ``start``; its result goes to ``target``."""
+
+    start: np.ndarray
+    seed: int
+    cap: int | None
+    target: _Member | None  # None: a new member of the initial population
+    reports: list[tuple[float, np.ndarray]] = field(default_factory=list)
+    result: tuple[np.ndarray, float, int] | None = None
+
+
 def _population_search(
     eng: _Engine,
     clock: _Time,
@@ -464,41 +520,117 @@ def _population_search(
     first: np.ndarray,
     stall: int,
     strength: int,
+    workers: int,
 ) -> None:
     """Member-wise iterated tabu search on a population that shrinks over the budget.
 
-    The best solution is tracked by ``clock`` (every tabu search offers its
-    improvements), so this function returns nothing.
+    Each job takes a member (round robin), makes a child by perturbation or
+    crossover and runs a tabu search from it; the result replaces the member when
+    it is better and not a duplicate. With ``workers > 1`` that many jobs run at
+    once in threads (the kernel releases the GIL). Under a wall-clock budget a new
+    job starts as soon as a thread is free; under an iteration budget
+    (``clock.max_iterations``) jobs run in rounds, each job with a fixed share of
+    the remaining iterations, and their results and reports are applied in
+    submission order, so the run is reproducible for a given seed and ``workers``.
+
+    The best solution is tracked by ``clock``, so this function returns nothing.
     """
     p0 = max(1, int(_PARAMS["pop_start"]))
     p1 = max(1, min(p0, int(_PARAMS["pop_end"])))
     xover_prob = float(_PARAMS["xover_prob"])
     move_prob = float(_PARAMS["move_prob"])
-
-    def improve(a: np.ndarray) -> tuple[float, np.ndarray]:
-        best_a, best_f = eng.tabu_search(a, stall)
-        return best_f, best_a
-
-    pool = [improve(first)]
-    while len(pool) < p0 and not clock.out() and not eng.stuck:
-        pool.append(improve(eng.random_assignment(greedy_sizes=True)))
+    rounds = clock.max_iterations is not None
+    pool: list[_Member] = []
+    pending: list[tuple[_Job, Future[None] | None]] = []
+    launched_initial = 0
     k = 0
-    while not clock.out() and not eng.stuck:
+
+    def next_job(slot: int, slots: int) -> _Job | None:
+        nonlocal launched_initial, k
+        cap = None
+        if rounds:
+            assert clock.max_iterations is not None
+            left = clock.max_iterations - clock.iterations
+            cap = left // slots + (1 if slot < left % slots else 0)
+            if cap <= 0:
+                return None
+        seed = int(rng.integers(2**31))
+        if launched_initial < p0:
+            start = first if launched_initial == 0 else eng.random_assignment(greedy_sizes=True)
+            launched_initial += 1
+            return _Job(start, seed, cap, None)
+        if not pool:
+            return None  # the initial members are still being improved
         target = max(p1, round(p0 - (p0 - p1) * clock.fraction_used()))
         while len(pool) > target:
-            pool.pop(min(range(len(pool)), key=lambda q: pool[q][0]))
-        k %= len(pool)
-        f0, a0 = pool[k]
+            pool.remove(min(pool, key=lambda mb: mb.value))
+        busy = {id(job.target) for job, _ in pending}
+        order = [(k + q) % len(pool) for q in range(len(pool))]
+        pick = next((q for q in order if id(pool[q]) not in busy), order[0])
+        k = pick + 1
+        member = pool[pick]
         if len(pool) >= 2 and rng.random() < xover_prob:
             other = int(rng.integers(len(pool) - 1))
-            other += other >= k
-            child = eng.crossover(a0, pool[other][1])
+            other += other >= pick
+            child = eng.crossover(member.assignment, pool[other].assignment)
         else:
-            child = eng.perturb(a0, strength, move_prob)
-        f, a = improve(child)
-        if f > f0 + 1e-9 and not any(abs(pf - f) < 1e-6 for pf, _ in pool):
-            pool[k] = (f, a)
-        k += 1
+            child = eng.perturb(member.assignment, strength, move_prob)
+        return _Job(child, seed, cap, member)
+
+    def run(job: _Job) -> None:
+        def keep(value: float, assignment: np.ndarray) -> None:
+            job.reports.append((value, assignment.copy()))
+
+        report = keep if rounds and workers > 1 else clock.offer
+        job.result = eng.tabu_search(job.start, stall, job.seed, cap=job.cap, report=report)
+
+    def finish(job: _Job) -> None:
+        assert job.result is not None
+        a, f, done = job.result
+        clock.iterations += done
+        for value, assignment in job.reports:
+            clock.offer(value, assignment)
+        if any(abs(mb.value - f) < 1e-6 for mb in pool):
+            return
+        if job.target is None:
+            pool.append(_Member(f, a))
+            return
+        target = job.target if any(mb is job.target for mb in pool) else None
+        if target is None and pool:  # dropped meanwhile: compete with the worst member
+            target = min(pool, key=lambda mb: mb.value)
+        if target is not None and f > target.value + 1e-9:
+            target.value, target.assignment = f, a
+
+    ex = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        while True:
+            slots = workers - len(pending)
+            for slot in range(slots):
+                if clock.out() or eng.stuck:
+                    break
+                job = next_job(slot, slots)
+                if job is None:
+                    break
+                pending.append((job, ex.submit(run, job) if ex is not None else None))
+                if ex is None:
+                    run(job)
+            if not pending:
+                break
+            futures = [fut for _, fut in pending if fut is not None]
+            if futures:
+                wait(futures, return_when=ALL_COMPLETED if rounds else FIRST_COMPLETED)
+            still: list[tuple[_Job, Future[None] | None]] = []
+            for job, fut in pending:
+                if fut is None or fut.done():
+                    if fut is not None:
+                        fut.result()  # re-raise a worker's exception
+                    finish(job)
+                else:
+                    still.append((job, fut))
+            pending = still
+    finally:
+        if ex is not None:
+            ex.shutdown(wait=True)
 
 
 def solve_mdgp(
@@ -512,6 +644,7 @@ def solve_mdgp(
     fixed: np.ndarray | None = None,
     progress: Callable[[float, float], None] | None = None,
     max_iterations: int | None = None,
+    workers: int = 1,
 ) -> MDGPResult:
     """Maximise within-group diversity under group size bounds.
 
@@ -535,6 +668,11 @@ def solve_mdgp(
         ``progress(seconds, best_value)`` is called whenever the best value improves.
     max_iterations : int, optional
         Stop after this many local-search moves.
+    workers : int, optional
+        Tabu searches run at once in threads (the compiled kernel releases the
+        GIL); ``workers=2`` on two cores does about twice the search in the same
+        wall-clock time. With ``max_iterations`` the run is reproducible for a
+        given seed and number of workers.
 
     Returns
     -------
@@ -544,16 +682,17 @@ def solve_mdgp(
     Raises
     ------
     ValueError
-        If the data are inconsistent, the bounds are infeasible, or ``initial`` is not
-        a feasible assignment.
+        If the data are inconsistent, the bounds are infeasible, ``initial`` is not
+        a feasible assignment, or ``workers < 1``.
     """
     start = time.perf_counter()
+    if int(workers) < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
     Dm, lbv, ubv, fx = _check_inputs(D, lb, ub, fixed)
     n, m = Dm.shape[0], lbv.size
     rng = np.random.default_rng(seed)
     clock = _Time(start, float(time_limit), max_iterations, progress)
     eng = _Engine(Dm, lbv, ubv, fx, rng, clock)
-    eng.K.seed_rng(int(seed) % (2**32))
 
     init_a: np.ndarray | None = None
     if initial is not None:
@@ -574,14 +713,14 @@ def solve_mdgp(
     # Parameters scaled to the instance size.
     stall = max(100, int(_PARAMS["stall_frac"] * n))
     strength = max(2, int(_PARAMS["strength_frac"] * n))
-    _population_search(eng, clock, rng, first, stall, strength)
+    _population_search(eng, clock, rng, first, stall, strength, int(workers))
 
     assert clock.best_assignment is not None
     # Final polish: the tabu search may stop next to an improving non-admissible move.
     polish_clock = _Time(time.perf_counter(), 1.0e9, None, None)
     eng.clock = polish_clock
-    best, best_f = eng.descent(clock.best_assignment.copy())
-    clock.iterations += polish_clock.iterations
+    best, best_f, done = eng.descent(clock.best_assignment.copy(), int(rng.integers(2**31)))
+    clock.iterations += done
     clock.offer(best_f, best)
     return MDGPResult(
         assignment=best.copy(),
