@@ -5,7 +5,8 @@ Commands
 demo
     Compose the bundled Stevns example and write ``composition.xlsx``.
 summary
-    Load candidates, ties and networks and print the validated problem.
+    Load candidates, ties, networks (and optionally a dissimilarity matrix)
+    and print the validated problem.
 solve
     Compose from files and write the composition (CSV, XLSX or JSON).
 check
@@ -37,6 +38,15 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sheet", default=None, help="sheet name in the candidate workbook")
     p.add_argument("--ties", default=None, help="acquaintance edge list (.csv)")
     p.add_argument("--networks", required=True, help="network specs (.toml)")
+    p.add_argument(
+        "--dissimilarity",
+        default=None,
+        metavar="FILE",
+        help="pairwise dissimilarity matrix (.csv or .xlsx; square, or columns a, b, d)",
+    )
+    p.add_argument(
+        "--dissimilarity-sheet", default=None, help="sheet name in the dissimilarity workbook"
+    )
 
 
 def _add_solve_options(p: argparse.ArgumentParser, time_limit: float) -> None:
@@ -90,7 +100,14 @@ def _parser() -> argparse.ArgumentParser:
 def _load(args: argparse.Namespace) -> Problem:
     from evocompose.io import load_problem
 
-    return load_problem(args.candidates, args.ties, args.networks, sheet=args.sheet)
+    return load_problem(
+        args.candidates,
+        args.ties,
+        args.networks,
+        sheet=args.sheet,
+        dissimilarity=args.dissimilarity,
+        dissimilarity_sheet=args.dissimilarity_sheet,
+    )
 
 
 def _solve(problem: Problem, args: argparse.Namespace) -> Result:

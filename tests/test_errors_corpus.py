@@ -111,6 +111,40 @@ def composition(text: str) -> Prepare:
     return prepare
 
 
+IDS = [f"p{k}" for k in range(1, 7)]
+
+
+def _square(ids: list[str] = IDS) -> str:
+    """A valid square dissimilarity matrix: d(pi, pj) = |i - j| / 10, blank diagonal."""
+    num = {i: int(i[1:]) for i in ids}
+    rows = [",".join(["id", *ids])]
+    for i in ids:
+        cells = ["" if i == j else repr(abs(num[i] - num[j]) / 10) for j in ids]
+        rows.append(",".join([i, *cells]))
+    return "\n".join(rows) + "\n"
+
+
+def _long(ids: list[str] = IDS) -> str:
+    """The same matrix as a list of pairs a, b, d."""
+    rows = ["a,b,d"]
+    for k, i in enumerate(ids):
+        rows += [f"{i},{j},{abs(k - m) / 10!r}" for m, j in enumerate(ids) if m > k]
+    return "\n".join(rows) + "\n"
+
+
+def dissimilarity(text: str) -> Prepare:
+    """Write a dissimilarity file next to the valid files, then load the problem with it."""
+
+    def prepare(f: dict[str, Path]) -> Action:
+        path = f["candidates"].with_name("dissimilarity.csv")
+        path.write_text(text, encoding="utf-8")
+        return lambda: eio.load_problem(
+            f["candidates"], f["ties"], f["networks"], dissimilarity=path
+        )
+
+    return prepare
+
+
 def missing_sheet(f: dict[str, Path]) -> Action:
     path = f["candidates"].with_suffix(".xlsx")
     frame = eio.read_candidates(f["candidates"]).to_frame()
@@ -301,6 +335,61 @@ CASES: list[Case] = [
     ),
     Case(
         "ties-missing-column", edit("ties", "a,b,", "a,bb,"), TieError, ("ties.csv", "row 1", "'b'")
+    ),
+    # ---------------------------------------------------------------- dissimilarity
+    Case(
+        "dissimilarity-non-numeric",
+        dissimilarity(_square().replace("p3,0.2,0.1,,0.1", "p3,0.2,far,,0.1")),
+        ProblemError,
+        ("dissimilarity.csv", "row 4", "'p2'", "'far'", "cell C4"),
+    ),
+    Case(
+        "dissimilarity-decimal-comma-semicolon-not-a-number",
+        dissimilarity(_square().replace(",", ";").replace(".", ",").replace("p6;0,5", "p6;-")),
+        ProblemError,
+        ("dissimilarity.csv", "row 7", "'p1'", "'-'"),
+    ),
+    Case(
+        "dissimilarity-asymmetric",
+        dissimilarity(_square().replace("p4,0.3,0.2,0.1", "p4,0.3,0.25,0.1")),
+        ProblemError,
+        ("dissimilarity.csv", "row 3", "'p4'", "'0.2'", "row 5", "'0.25'", "symmetric"),
+    ),
+    Case(
+        "dissimilarity-unknown-id",
+        dissimilarity(_square([*IDS[:5], "p9"])),
+        ProblemError,
+        ("dissimilarity.csv", "row 1", "'p9'", "candidate table"),
+    ),
+    Case(
+        "dissimilarity-unknown-id-long",
+        dissimilarity(_long().replace("p2,p6,", "p2,p66,")),
+        ProblemError,
+        ("dissimilarity.csv", "row 10", "'b'", "'p66'", "candidate table"),
+    ),
+    Case(
+        "dissimilarity-missing-id",
+        dissimilarity(_square(IDS[:5])),
+        ProblemError,
+        ("dissimilarity.csv", "'id'", "'p6'", "add a row"),
+    ),
+    Case(
+        "dissimilarity-duplicate-pair",
+        dissimilarity(_long() + "p2,p1,0.7\n"),
+        ProblemError,
+        ("dissimilarity.csv", "row 17", "'d'", "'0.7'", "row 2", "'p2'-'p1'"),
+    ),
+    Case(
+        "dissimilarity-missing-pair",
+        dissimilarity(_long().replace("p3,p5,0.2\n", "")),
+        ProblemError,
+        ("dissimilarity.csv", "'d'", "'p3'", "'p5'", "no row"),
+    ),
+    Case(
+        "dissimilarity-empty-file",
+        dissimilarity(""),
+        ProblemError,
+        ("dissimilarity.csv", "empty"),
     ),
     # ---------------------------------------------------------------- network plan
     Case(

@@ -8,7 +8,7 @@ reaches the user. Names of people are never logged.
 
 Readers
     :func:`read_candidates`, :func:`read_ties`, :func:`read_networks`,
-    :func:`load_problem`, :func:`read_composition`.
+    :func:`read_dissimilarity`, :func:`load_problem`, :func:`read_composition`.
 Writers
     :func:`write_problem`, :func:`problem_to_dict`, :func:`write_composition`,
     :func:`composition_to_json`. ``pseudonymise=True`` is the GDPR option for
@@ -18,6 +18,7 @@ Writers
 from __future__ import annotations
 
 from evocompose.io.compositions import composition_to_json, read_composition, write_composition
+from evocompose.io.dissimilarity import read_dissimilarity
 from evocompose.io.networks import NetworkPlan, plan_to_dict, problem_to_dict, read_networks
 from evocompose.io.problem import load_problem, write_problem, write_table
 from evocompose.io.tables import read_candidates, read_ties
@@ -30,6 +31,7 @@ __all__ = [
     "problem_to_dict",
     "read_candidates",
     "read_composition",
+    "read_dissimilarity",
     "read_networks",
     "read_ties",
     "write_composition",

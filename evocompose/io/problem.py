@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from evocompose.data import NetworkSpec, Pool, Problem
 from evocompose.errors import CandidateError, EvocomposeError, NetworkSpecError, TieError
 from evocompose.io._table import cell_text
+from evocompose.io.dissimilarity import read_dissimilarity
 from evocompose.io.networks import NetworkPlan, problem_to_dict, read_networks
 from evocompose.io.tables import read_candidates, read_ties
 
@@ -60,6 +62,8 @@ def load_problem(
     *,
     sheet: str | None = None,
     name: str = "",
+    dissimilarity: str | Path | pd.DataFrame | np.ndarray | None = None,
+    dissimilarity_sheet: str | None = None,
 ) -> Problem:
     """Read the candidates, the ties and the network plan and build the validated problem.
 
@@ -75,6 +79,12 @@ def load_problem(
         Sheet of an XLSX candidate workbook.
     name : str
         Problem name; default the plan's ``[global] name``.
+    dissimilarity : str, Path, DataFrame or ndarray, optional
+        The pairwise dissimilarity matrix. A file or a DataFrame is read with
+        :func:`read_dissimilarity` against the pool's ids (square or pair
+        layout); an array is taken as it is, in pool order.
+    dissimilarity_sheet : str, optional
+        Sheet of an XLSX dissimilarity workbook.
 
     Returns
     -------
@@ -84,7 +94,8 @@ def load_problem(
     ------
     CandidateError, TieError, NetworkSpecError, ProblemError
         The message names the file (the network plan for cross-checks such as
-        an unknown sector in a quota), the place and the value.
+        an unknown sector in a quota, the dissimilarity file for the matrix),
+        the place and the value.
 
     Examples
     --------
@@ -134,9 +145,27 @@ def load_problem(
     kwargs = plan.problem_kwargs()
     if name:
         kwargs["name"] = name
+    matrix: pd.DataFrame | np.ndarray | None = None
+    matrix_file: str | None = None
+    if isinstance(dissimilarity, str | Path | pd.DataFrame):
+        matrix = read_dissimilarity(dissimilarity, pool.ids, sheet=dissimilarity_sheet)
+        if not isinstance(dissimilarity, pd.DataFrame):
+            matrix_file = Path(dissimilarity).name
+            if dissimilarity_sheet is not None:
+                matrix_file += f" [sheet {dissimilarity_sheet}]"
+    elif dissimilarity is not None:
+        matrix = dissimilarity
+    if matrix is not None:
+        kwargs["dissimilarity"] = matrix
     try:
         return Problem(pool=pool, ties=graph, **kwargs)
     except EvocomposeError as exc:
+        if exc.file is None and exc.column == "dissimilarity":
+            if matrix_file is None:
+                raise
+            raise type(exc)(
+                exc.message, file=matrix_file, row=exc.row, column=exc.column, value=exc.value
+            ) from None
         if exc.file is not None or (plan.source is None and pool.source is None):
             raise
         file = plan.source if plan.source is not None else pool.source
@@ -218,10 +247,12 @@ def write_problem(
     excel: bool = False,
     pseudonymise: bool = False,
 ) -> dict[str, Path]:
-    """Write a problem as ``candidates.csv`` (or ``.xlsx``), ``ties.csv`` and ``networks.json``.
+    """Write a problem as ``candidates.csv`` (or ``.xlsx``), ``ties.csv``, ``networks.json``.
 
-    :func:`load_problem` reads the three files back to an equal problem
-    (the dissimilarity matrix, if any, is not written).
+    When the problem has a dissimilarity matrix it is written too, as
+    ``dissimilarity.csv`` (square layout: the ids in the first column and in
+    the header row, numbers in pool order at full precision).
+    :func:`load_problem` reads the files back to an equal problem.
 
     Parameters
     ----------
@@ -234,20 +265,28 @@ def write_problem(
         The GDPR option for sharing a problem: names become ``person-<k>``
         and organisations ``org-<k>`` (consistently, so the
         per-organisation rule keeps its meaning). Ids are kept, because the
-        ties and pins refer to them; choose non-identifying ids when sharing.
+        ties, pins and the dissimilarity matrix refer to them; choose
+        non-identifying ids when sharing.
 
     Returns
     -------
     dict
-        ``{"candidates": path, "ties": path, "networks": path}``.
+        ``{"candidates": path, "ties": path, "networks": path}``, plus
+        ``"dissimilarity": path`` when the problem has a matrix.
 
     Examples
     --------
-    >>> import tempfile, evocompose as evo
+    >>> import tempfile, numpy as np, evocompose as evo
     >>> p = evo.datasets.tiny()
+    >>> p = p.replace(dissimilarity=np.add.outer(np.arange(6.0), np.arange(6.0)) / 7)
     >>> with tempfile.TemporaryDirectory() as d:
     ...     files = write_problem(p, d)
-    ...     load_problem(files["candidates"], files["ties"], files["networks"]) == p
+    ...     sorted(files)
+    ...     load_problem(
+    ...         files["candidates"], files["ties"], files["networks"],
+    ...         dissimilarity=files["dissimilarity"],
+    ...     ) == p
+    ['candidates', 'dissimilarity', 'networks', 'ties']
     True
     """
     out = Path(folder)
@@ -271,4 +310,17 @@ def write_problem(
     nets.write_text(
         json.dumps(problem_to_dict(problem), indent=2, ensure_ascii=False), encoding="utf-8"
     )
-    return {"candidates": cand, "ties": ties, "networks": nets}
+    files = {"candidates": cand, "ties": ties, "networks": nets}
+    if problem.dissimilarity is not None:
+        files["dissimilarity"] = _write_dissimilarity(
+            problem.pool.ids, problem.dissimilarity, out / "dissimilarity.csv"
+        )
+    return files
+
+
+def _write_dissimilarity(ids: Sequence[str], matrix: np.ndarray, path: Path) -> Path:
+    """The matrix in the square layout; ``write_table`` keeps every float exact (``repr``)."""
+    frame = pd.DataFrame(matrix, columns=pd.Index(list(ids)), dtype=float)
+    # the corner cell names the id column, unless a candidate is called "id"
+    frame.insert(0, "" if "id" in ids else "id", ids, allow_duplicates=True)
+    return write_table(frame, path)
