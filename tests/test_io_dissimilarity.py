@@ -188,6 +188,11 @@ def test_asymmetry_below_the_tolerance_is_accepted(tmp_path: Path) -> None:
     path = _write(tmp_path, "id,p1,p2\np1,,1000000\np2,1000000.0001,\n")
     got = read_dissimilarity(path)
     assert got.loc["p1", "p2"] == 1e6 and got.loc["p2", "p1"] == 1000000.0001
+    # Problem accepts what numpy.isclose accepts, so the reader must too (round trip)
+    loose = _write(tmp_path, "id,p1,p2\np1,,1\np2,1.000001,\n", "loose.csv")
+    assert read_dissimilarity(loose).loc["p2", "p1"] == 1.000001
+    with pytest.raises(ProblemError, match="symmetric"):
+        read_dissimilarity(_write(tmp_path, "id,p1,p2\np1,,1\np2,1.001,\n", "far.csv"))
 
 
 # ---------------------------------------------------------------- load_problem / write_problem
