@@ -95,6 +95,27 @@ def _read(source: str | Path | pd.DataFrame, sheet: str | None) -> tuple[Table, 
     return table, table.columns[0], False
 
 
+def _plain_row(texts: list[str], diag: int) -> np.ndarray | None:
+    """The row's numbers when every cell is a plain finite decimal-point number, else ``None``.
+
+    A fast path for large matrices (numpy parses the whole row at once); any
+    row it declines (decimal commas, empty or bad cells, ``1_000``) goes
+    through the cell-by-cell parser, which gives the same numbers or the
+    error. ``diag`` is the position of the diagonal cell (``-1``: none); as
+    there, an empty or non-numeric diagonal cell counts as 0.
+    """
+    if diag >= 0:
+        value = _number(texts[diag])
+        texts = [*texts[:diag], repr(0.0 if value is None else value), *texts[diag + 1 :]]
+    if "_" in "".join(texts):
+        return None  # numpy reads 1_000 as 1000, the cell parser does not
+    try:
+        values = np.array(texts, dtype=float)
+    except ValueError:
+        return None
+    return values if bool(np.isfinite(values).all()) else None
+
+
 def _frame(matrix: np.ndarray, order: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(matrix, index=pd.Index(order), columns=pd.Index(order), dtype=float)
 
@@ -209,9 +230,15 @@ def _read_square(
     order = list(ids) if ids is not None else list(row_of)
     pos = {cid: k for k, cid in enumerate(order)}
     matrix = np.zeros((len(order), len(order)), dtype=float)
+    targets = np.array([pos[cid] for cid in header], dtype=np.int64)
+    hpos = {cid: k for k, cid in enumerate(header)}
     for rid, cells in cells_of.items():
         i = pos[rid]
         row = row_of[rid]
+        fast = _plain_row([cells[cid] for cid in header], hpos.get(rid, -1))
+        if fast is not None:
+            matrix[i, targets] = fast
+            continue
         for cid in header:
             text = cells[cid]
             if cid == rid:
