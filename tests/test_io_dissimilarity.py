@@ -326,3 +326,24 @@ def test_cli_option_reaches_the_problem(
 def test_errors_are_evocompose_errors(tmp_path: Path) -> None:
     with pytest.raises(EvocomposeError, match="not found"):
         read_dissimilarity(tmp_path / "missing.csv")
+
+
+def test_whole_row_and_cell_parsers_agree(tmp_path: Path) -> None:
+    # Plain rows take numpy's fast path; a decimal comma sends a row to the cell
+    # parser. Both must give the same numbers, and 1_000 is rejected by both.
+    rng = np.random.default_rng(1)
+    m = rng.random((8, 8)) * 100
+    m = (m + m.T) / 2
+    ids = [f"q{k}" for k in range(8)]
+    head = "id," + ",".join(ids) + "\n"
+    plain = head + "".join(
+        f"{ids[i]}," + ",".join(repr(float(x)) for x in m[i]) + "\n" for i in range(8)
+    )
+    comma = plain.replace(",", ";").replace(".", ",")
+    a = read_dissimilarity(_write(tmp_path, plain, "plain.csv"))
+    b = read_dissimilarity(_write(tmp_path, comma, "comma.csv"))
+    pd.testing.assert_frame_equal(a, b)
+    assert np.array_equal(a.to_numpy()[~np.eye(8, dtype=bool)], m[~np.eye(8, dtype=bool)])
+    bad = plain.replace(repr(float(m[2, 3])), "1_000", 1)
+    with pytest.raises(ProblemError, match="1_000"):
+        read_dissimilarity(_write(tmp_path, bad, "bad.csv"))
