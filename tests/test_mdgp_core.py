@@ -1,7 +1,8 @@
-"""Tests of the MDGPLIB reader and the pure-numpy MDGP search engine."""
+"""Tests of the MDGPLIB reader and the MDGP search engine (numba kernel, threads)."""
 
 from __future__ import annotations
 
+import time
 from itertools import combinations
 from pathlib import Path
 
@@ -218,8 +219,12 @@ def test_population_phase_is_deterministic_under_an_iteration_budget(workers: in
     D = _random_D(rng, 40)
     lb, ub = [6, 6, 6, 6, 6], [10, 10, 10, 10, 10]
     histories: list[list[float]] = [[], []]
-    runs = [
-        solve_mdgp(
+
+    def run(k: int) -> MDGPResult:
+        def hook(t: float, v: float) -> None:
+            histories[k].append(v)
+
+        return solve_mdgp(
             D,
             lb,
             ub,
@@ -227,10 +232,10 @@ def test_population_phase_is_deterministic_under_an_iteration_budget(workers: in
             seed=3,
             max_iterations=60_000,
             workers=workers,
-            progress=lambda t, v, k=k: histories[k].append(v),
+            progress=hook,
         )
-        for k in range(2)
-    ]
+
+    runs = [run(0), run(1)]
     assert np.array_equal(runs[0].assignment, runs[1].assignment)
     assert runs[0].value == runs[1].value
     assert histories[0] == histories[1] and histories[0][-1] == pytest.approx(runs[0].value)
@@ -265,6 +270,23 @@ def test_budget_fraction_follows_iterations_when_capped() -> None:
     assert clock.fraction_used() == 1.0
     timed = _Time(0.0, 1.0e9, None, None)
     assert 0.0 <= timed.fraction_used() < 1.0
+
+
+def test_a_failing_progress_hook_stops_every_thread() -> None:
+    rng = np.random.default_rng(6)
+    D = _random_D(rng, 120)
+    calls = 0
+
+    def hook(t: float, v: float) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise RuntimeError("stop here")
+
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match="stop here"):
+        solve_mdgp(D, [12] * 10, [12] * 10, time_limit=60.0, seed=0, workers=2, progress=hook)
+    assert time.perf_counter() - start < 20.0  # not the 60 s budget
 
 
 def test_invalid_inputs() -> None:

@@ -220,6 +220,7 @@ class _Engine:
         off = D[~np.eye(n, dtype=bool)]
         self.dmin = min(0.0, float(off.min())) if off.size else 0.0
         self.stuck = False
+        self.cancelled = False  # set when the run ends early: running searches stop
         # Tabu tenure parameters (element based).
         # Tuned on RanReal: about 9 at n = 120 and 12 at n = 240 work best; tenures
         # growing linearly with n (17 at n = 240) lose most of the gain.
@@ -333,7 +334,7 @@ class _Engine:
                 report(reported, best_a)
             if status == 2:
                 self.stuck = True
-            if status != 1 or self.clock.time_up():
+            if status != 1 or self.clock.time_up() or self.cancelled:
                 break
         return best_a, self.value(best_a, self.sums(best_a)), done_total
 
@@ -445,7 +446,10 @@ class _Engine:
 
 
 def _check_inputs(
-    D: np.ndarray, lb: Sequence[int], ub: Sequence[int], fixed: np.ndarray | None
+    D: np.ndarray,
+    lb: Sequence[int] | np.ndarray,
+    ub: Sequence[int] | np.ndarray,
+    fixed: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     Dm = np.ascontiguousarray(np.asarray(D, dtype=np.float64))
     if Dm.ndim != 2 or Dm.shape[0] != Dm.shape[1]:
@@ -630,13 +634,17 @@ def _population_search(
             pending = still
     finally:
         if ex is not None:
+            # On an exception (a failing progress hook, Ctrl-C) the other threads'
+            # searches stop within one kernel call instead of running to the deadline.
+            eng.cancelled = True
             ex.shutdown(wait=True)
+            eng.cancelled = False
 
 
 def solve_mdgp(
     D: np.ndarray,
-    lb: Sequence[int],
-    ub: Sequence[int],
+    lb: Sequence[int] | np.ndarray,
+    ub: Sequence[int] | np.ndarray,
     *,
     time_limit: float,
     seed: int = 0,
@@ -652,7 +660,7 @@ def solve_mdgp(
     ----------
     D : numpy.ndarray
         Symmetric non-negative ``n x n`` distance matrix (the diagonal is ignored).
-    lb, ub : sequence of int
+    lb, ub : sequence of int or numpy.ndarray
         Inclusive lower and upper size bound of each of the ``m`` groups.
     time_limit : float
         Wall-clock budget in seconds.
