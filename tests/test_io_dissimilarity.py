@@ -274,11 +274,11 @@ def test_load_problem_errors_name_the_matrix_file(
     assert info.value.file == "matrix.csv" and info.value.value == "p3"
 
     # an error raised by Problem itself (not by the reader) still names the file
-    import evocompose.io.problem as iop
+    import evocompose.io.dissimilarity as iod
 
     bad = pd.DataFrame(np.full((6, 6), np.nan), index=[f"p{k}" for k in range(1, 7)])
     bad.columns = bad.index
-    monkeypatch.setattr(iop, "read_dissimilarity", lambda *a, **k: bad)
+    monkeypatch.setattr(iod, "_read_square", lambda *a, **k: bad)
     with pytest.raises(ProblemError) as info:
         load_problem(files["candidates"], files["ties"], files["networks"], dissimilarity=path)
     assert info.value.file == "matrix.csv" and info.value.column == "dissimilarity"

@@ -28,7 +28,7 @@ import pandas as pd
 from evocompose.errors import ProblemError
 from evocompose.io._table import Table, cell_text, parse_number, read_table
 
-__all__ = ["read_dissimilarity"]
+__all__ = ["read_dissimilarity", "read_dissimilarity_with_source"]
 
 _LONG_VALUE = ("d", "dissimilarity")
 _LONG_NAMES = frozenset({"a", "b", *_LONG_VALUE})
@@ -461,7 +461,23 @@ def read_dissimilarity(
     >>> read_dissimilarity(pairs, ids=["p3", "p2", "p1"]).loc["p3"].tolist()
     [0.0, 3.0, 2.0]
     """
+    return read_dissimilarity_with_source(source, ids, sheet=sheet)[0]
+
+
+def read_dissimilarity_with_source(
+    source: str | Path | pd.DataFrame, ids: Sequence[str] | None = None, *, sheet: str | None = None
+) -> tuple[pd.DataFrame, str | None]:
+    """:func:`read_dissimilarity`, and the file label its errors use.
+
+    Returns
+    -------
+    tuple of (DataFrame, str or None)
+        The matrix, and the file (with ``[sheet ...]`` for a workbook) as the
+        reader's own errors name it; ``None`` for a DataFrame.
+    """
     table, id_label, from_file = _read(source, sheet)
     if _is_long(table.columns):
-        return _read_long(table, ids)
-    return _read_square(table, id_label, from_file, ids)
+        frame = _read_long(table, ids)
+    else:
+        frame = _read_square(table, id_label, from_file, ids)
+    return frame, (table.file if from_file else None)

@@ -16,7 +16,7 @@ import pandas as pd
 from evocompose.data import NetworkSpec, Pool, Problem
 from evocompose.errors import CandidateError, EvocomposeError, NetworkSpecError, TieError
 from evocompose.io._table import cell_text
-from evocompose.io.dissimilarity import read_dissimilarity
+from evocompose.io.dissimilarity import read_dissimilarity_with_source
 from evocompose.io.networks import NetworkPlan, problem_to_dict, read_networks
 from evocompose.io.tables import read_candidates, read_ties
 
@@ -146,14 +146,12 @@ def load_problem(
     if name:
         kwargs["name"] = name
     matrix: pd.DataFrame | np.ndarray | None = None
-    matrix_file: str | None = None
+    matrix_file: str | None = None  # as the reader's own errors name it
     if isinstance(dissimilarity, str | Path | pd.DataFrame):
-        matrix = read_dissimilarity(dissimilarity, pool.ids, sheet=dissimilarity_sheet)
-        if not isinstance(dissimilarity, pd.DataFrame):
-            matrix_file = Path(dissimilarity).name
-            if dissimilarity_sheet is not None:
-                matrix_file += f" [sheet {dissimilarity_sheet}]"
-    elif dissimilarity is not None:
+        matrix, matrix_file = read_dissimilarity_with_source(
+            dissimilarity, pool.ids, sheet=dissimilarity_sheet
+        )
+    else:
         matrix = dissimilarity
     if matrix is not None:
         kwargs["dissimilarity"] = matrix
