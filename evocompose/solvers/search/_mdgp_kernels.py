@@ -106,6 +106,19 @@ def _refresh(
 
 
 @njit(cache=True, nogil=True)  # type: ignore[misc]
+def _tie(d: float, bd: float, nties: int) -> tuple[bool, int]:
+    """Whether a move of delta ``d >= bd`` becomes the chosen one, and the new tie count.
+
+    A strictly better move always wins; among moves with the same delta each of
+    the ``nties`` seen so far is kept with equal probability (reservoir sampling).
+    """
+    if d > bd:
+        return True, 1
+    nties += 1
+    return np.random.randint(nties) == 0, nties
+
+
+@njit(cache=True, nogil=True)  # type: ignore[misc]
 def tabu_chunk(
     D: np.ndarray,
     a: np.ndarray,
@@ -255,18 +268,12 @@ def tabu_chunk(
                         i = memf[bg + k]
                         if tabu[i, h] > it and d <= thr:
                             continue
-                        if d > bd:
+                        take, nties = _tie(d, bd, nties)
+                        if take:
                             bd = d
                             bi = i
                             bj = h
                             bmove = True
-                            nties = 1
-                        else:
-                            nties += 1
-                            if np.random.randint(nties) == 0:
-                                bi = i
-                                bj = h
-                                bmove = True
         for g in range(m):
             bg = off[g]
             Tg = T[g]
@@ -300,18 +307,12 @@ def tabu_chunk(
                             continue
                         if (ti or tabu[j, g] > it) and d <= thr:
                             continue
-                        if d > bd:
+                        take, nties = _tie(d, bd, nties)
+                        if take:
                             bd = d
                             bi = i
                             bj = j
                             bmove = False
-                            nties = 1
-                        else:
-                            nties += 1
-                            if np.random.randint(nties) == 0:
-                                bi = i
-                                bj = j
-                                bmove = False
         if bi < 0:
             active = False
             for k in range(n):
