@@ -11,9 +11,10 @@ The flow is Data -> Problem -> Solver -> Composition -> Metrics/Report:
 from __future__ import annotations
 
 from evocompose import datasets, metrics
-from evocompose.check import Violation, check
+from evocompose.check import Violation, check, check_report
 from evocompose.compare import Scorecard, compare
-from evocompose.constraints import BridgeRule, MeetingRule, Quota, SkillRequirement
+from evocompose.composition import Composition
+from evocompose.constraints import BridgeRule, MaxPer, MeetingRule, Quota, SkillRequirement
 from evocompose.data import ACTOR_TYPES, Candidate, NetworkSpec, Pool, Problem
 from evocompose.errors import (
     CandidateError,
@@ -37,14 +38,18 @@ from evocompose.io import (
     write_composition,
     write_problem,
 )
-from evocompose.objective import Weights
-from evocompose.result import Composition, Result, SolveStatus
+from evocompose.result import Progress, Result, SolveStats, SolveStatus
 from evocompose.solve import solve
+from evocompose.solvers.contract import SolveOptions
+from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
+from evocompose.weights import Weights
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTOR_TYPES",
+    "RULE_NAMES",
+    "TERM_NAMES",
     "BridgeRule",
     "Candidate",
     "CandidateError",
@@ -53,6 +58,7 @@ __all__ = [
     "CompositionError",
     "EvocomposeError",
     "Improvement",
+    "MaxPer",
     "MeetingRule",
     "NetworkPlan",
     "NetworkSpec",
@@ -60,10 +66,13 @@ __all__ = [
     "Pool",
     "Problem",
     "ProblemError",
+    "Progress",
     "Quota",
     "Result",
     "Scorecard",
     "SkillRequirement",
+    "SolveOptions",
+    "SolveStats",
     "SolveStatus",
     "SolverError",
     "TieError",
@@ -71,6 +80,7 @@ __all__ = [
     "Weights",
     "__version__",
     "check",
+    "check_report",
     "compare",
     "datasets",
     "handpick",

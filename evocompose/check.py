@@ -3,9 +3,12 @@
 :func:`check` is the yardstick that every solver result, every hand-picked
 proposal and every test is measured against. It is written directly from the
 rules in :mod:`evocompose.data` and :mod:`evocompose.constraints`, plainly and
-on purpose without sharing code with :mod:`evocompose.solvers`.
+on purpose without sharing code with :mod:`evocompose.solvers`: it shares
+only the rule *names* of :mod:`evocompose.vocabulary`. :data:`CHECKERS`
+holds one checker per rule name.
 
-Rules checked (the ``rule`` of a :class:`Violation`):
+Rules checked (the ``rule`` of a :class:`Violation`); the first two are
+checks of the composition's shape (:data:`~evocompose.vocabulary.STRUCTURE_NAMES`):
 
 ``unknown_network``
     The composition names a network (in ``members`` or ``slots``) that the
@@ -40,8 +43,9 @@ Rules checked (the ``rule`` of a :class:`Violation`):
     The number of members whose ``candidate.attribute(field)`` is one of the
     quota's values lies within ``quota.count_bounds(size)`` (share bounds are
     exact: ``count >= ceil(min * size)`` and ``count <= floor(max * size)``).
-``organisation``
-    At most ``max_per_organisation`` members from one organisation.
+``max_per``
+    For every ``MaxPer(field, k)`` of the network, at most ``k`` members
+    share one value of ``field`` (e.g. one organisation).
 ``skill``
     At least ``min`` members hold the skill.
 ``meeting``
@@ -69,20 +73,22 @@ empty network.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
 from evocompose.errors import EvocomposeError
+from evocompose.vocabulary import RULE_NAMES, STRUCTURE_NAMES, rule
 
 if TYPE_CHECKING:
+    from evocompose.composition import Composition
     from evocompose.data import NetworkSpec, Problem
-    from evocompose.result import Composition
 
 __all__ = [
+    "CHECKERS",
     "RULES",
     "InfeasibleCompositionError",
     "Violation",
@@ -91,27 +97,9 @@ __all__ = [
     "check_report",
 ]
 
-#: Every rule name :func:`check` can report, in report order.
-RULES: tuple[str, ...] = (
-    "unknown_network",
-    "unknown_person",
-    "size",
-    "eligibility",
-    "excluded",
-    "include",
-    "quota",
-    "organisation",
-    "skill",
-    "meeting",
-    "conflict",
-    "must_pair",
-    "cohesion",
-    "bridge",
-    "capacity",
-    "sharing",
-    "required",
-    "assign_all",
-)
+#: Every rule name :func:`check` can report, in report order (the shape checks,
+#: then :data:`evocompose.vocabulary.RULE_NAMES`).
+RULES: tuple[str, ...] = (*STRUCTURE_NAMES, *RULE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -159,7 +147,9 @@ class InfeasibleCompositionError(EvocomposeError):
         lines += [f"  [{v.rule}] {v.message}" for v in shown]
         if len(self.violations) > len(shown):
             lines.append(f"  ... and {len(self.violations) - len(shown)} more")
-        lines.append("fix these or use evocompose.check.check_report() to see them all")
+        lines.append(
+            "fix these, or list them all with evocompose.check_report(problem, composition)"
+        )
         super().__init__("\n".join(lines))
 
 
@@ -171,36 +161,49 @@ def _values_label(values: tuple[str, ...], label: str) -> str:
     return label or "{" + ", ".join(values) + "}"
 
 
-def _check_network(
-    problem: Problem, spec: NetworkSpec, members: list[str], composition: Composition
-) -> list[Violation]:
-    """Every per-network rule for one network; ``members`` are known ids."""
-    out: list[Violation] = []
+@dataclass(frozen=True)
+class _Seen:
+    """What every checker reads: the problem, the composition and who sits where.
+
+    ``members`` holds, per network of the problem, the members that are in
+    the pool (unknown ids are reported once and then ignored); ``seats`` the
+    networks each placed person sits in.
+    """
+
+    problem: Problem
+    composition: Composition
+    members: Mapping[str, list[str]]
+    seats: Mapping[str, list[str]]
+
+
+NetworkChecker = Callable[[_Seen, "NetworkSpec"], list[Violation]]
+GlobalChecker = Callable[[_Seen], list[Violation]]
+
+
+# ----------------------------------------------------------- per-network rules
+def _size(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
     name = spec.name
-    pool = problem.pool
-    size = len(members)
-    member_set = set(members)
-
-    # size
-    if size < spec.min_size or size > spec.max_size:
-        bound = f">= {spec.min_size}" if size < spec.min_size else f"<= {spec.max_size}"
-        out.append(
-            Violation(
-                "size",
-                name,
-                (),
-                f"network {name!r} has {size} members, needs {bound} "
-                f"(size {spec.min_size}-{spec.max_size})",
-                {"size": size, "min_size": spec.min_size, "max_size": spec.max_size},
-            )
+    size = len(seen.members[name])
+    if spec.min_size <= size <= spec.max_size:
+        return []
+    bound = f">= {spec.min_size}" if size < spec.min_size else f"<= {spec.max_size}"
+    return [
+        Violation(
+            "size",
+            name,
+            (),
+            f"network {name!r} has {size} members, needs {bound} "
+            f"(size {spec.min_size}-{spec.max_size})",
+            {"size": size, "min_size": spec.min_size, "max_size": spec.max_size},
         )
+    ]
 
-    # eligibility and exclusions, one violation per member
-    global_excluded = set(problem.excluded)
-    network_excluded = set(spec.exclude)
-    for m in members:
-        cap = problem.capacity(m)
-        if cap == 0:
+
+def _eligibility(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    problem, name = seen.problem, spec.name
+    out: list[Violation] = []
+    for m in seen.members[name]:
+        if problem.capacity(m) == 0:
             out.append(
                 Violation(
                     "eligibility",
@@ -223,8 +226,17 @@ def _check_network(
                         {"relevance": rel, "min_relevance": spec.min_relevance},
                     )
                 )
-        if m in network_excluded or m in global_excluded:
-            scope = "network" if m in network_excluded else "global"
+    return out
+
+
+def _excluded(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    name = spec.name
+    everywhere = set(seen.problem.excluded)
+    here = set(spec.exclude)
+    out: list[Violation] = []
+    for m in seen.members[name]:
+        if m in here or m in everywhere:
+            scope = "network" if m in here else "global"
             why = "pinned out of this network" if scope == "network" else "excluded everywhere"
             out.append(
                 Violation(
@@ -235,75 +247,90 @@ def _check_network(
                     {"scope": scope},
                 )
             )
+    return out
 
-    # pins in
-    for x in spec.include:
-        if x not in member_set:
-            out.append(
-                Violation(
-                    "include",
-                    name,
-                    (x,),
-                    f"network {name!r} is missing {x!r}, who is pinned into it",
-                    {},
-                )
-            )
 
-    # quotas
+def _include(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    name = spec.name
+    inside = set(seen.members[name])
+    return [
+        Violation(
+            "include", name, (x,), f"network {name!r} is missing {x!r}, who is pinned into it", {}
+        )
+        for x in spec.include
+        if x not in inside
+    ]
+
+
+def _quota(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    pool, name = seen.problem.pool, spec.name
+    members = seen.members[name]
+    size = len(members)
+    out: list[Violation] = []
     for q in spec.quotas:
         values = set(q.values)
         counted = tuple(m for m in members if pool[m].attribute(q.field) in values)
         count = len(counted)
         lo, hi = q.count_bounds(size)
-        if count < lo or count > hi:
-            what = f"{q.field} in {_values_label(q.values, q.label)}"
-            need = f">= {lo}" if count < lo else f"<= {hi}"
-            if q.unit == "share":
-                share = q.min if count < lo else q.max
-                need += f" ({float(share or 0):.0%} of {size})"
-            out.append(
-                Violation(
-                    "quota",
-                    name,
-                    counted,
-                    f"network {name!r} has {count} members with {what}, needs {need}",
-                    {
-                        "field": q.field,
-                        "values": q.values,
-                        "count": count,
-                        "min": lo,
-                        "max": hi,
-                        "size": size,
-                        "unit": q.unit,
-                    },
-                )
+        if lo <= count <= hi:
+            continue
+        what = f"{q.field} in {_values_label(q.values, q.label)}"
+        need = f">= {lo}" if count < lo else f"<= {hi}"
+        if q.unit == "share":
+            share = q.min if count < lo else q.max
+            need += f" ({float(share or 0):.0%} of {size})"
+        out.append(
+            Violation(
+                "quota",
+                name,
+                counted,
+                f"network {name!r} has {count} members with {what}, needs {need}",
+                {
+                    "field": q.field,
+                    "values": q.values,
+                    "count": count,
+                    "min": lo,
+                    "max": hi,
+                    "size": size,
+                    "unit": q.unit,
+                },
             )
+        )
+    return out
 
-    # organisations
-    if spec.max_per_organisation is not None:
-        by_org: dict[str, list[str]] = {}
-        for m in members:
-            by_org.setdefault(pool[m].organisation, []).append(m)
-        for org, people in by_org.items():
-            if len(people) > spec.max_per_organisation:
+
+def _max_per(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    pool, name = seen.problem.pool, spec.name
+    out: list[Violation] = []
+    for limit in spec.max_per:
+        by_value: dict[str, list[str]] = {}
+        for m in seen.members[name]:
+            by_value.setdefault(pool[m].attribute(limit.field), []).append(m)
+        for value, people in by_value.items():
+            if len(people) > limit.max:
                 out.append(
                     Violation(
-                        "organisation",
+                        "max_per",
                         name,
                         tuple(people),
-                        f"network {name!r} has {len(people)} members from organisation "
-                        f"{org!r}, allows <= {spec.max_per_organisation}",
+                        f"network {name!r} has {len(people)} members with {limit.field} "
+                        f"{value!r}, allows <= {limit.max}",
                         {
-                            "organisation": org,
+                            "field": limit.field,
+                            "value": value,
                             "count": len(people),
-                            "max": spec.max_per_organisation,
+                            "max": limit.max,
                         },
                     )
                 )
+    return out
 
-    # skills
+
+def _skill(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    pool, name = seen.problem.pool, spec.name
+    out: list[Violation] = []
     for s in spec.skills:
-        holders = tuple(m for m in members if s.skill in pool[m].skills)
+        holders = tuple(m for m in seen.members[name] if s.skill in pool[m].skills)
         if len(holders) < s.min:
             out.append(
                 Violation(
@@ -315,69 +342,84 @@ def _check_network(
                     {"skill": s.skill, "count": len(holders), "min": s.min},
                 )
             )
+    return out
 
-    # meeting
-    rule = spec.meeting
-    if rule is not None and size > 0:
-        slot = composition.slots.get(name)
-        if slot is None:
-            out.append(
-                Violation(
-                    "meeting",
-                    name,
-                    (),
-                    f"network {name!r} has a meeting rule but no meeting slot was chosen",
-                    {"slot": None},
-                )
-            )
-        else:
-            if rule.slots and slot not in rule.slots:
-                out.append(
-                    Violation(
-                        "meeting",
-                        name,
-                        (),
-                        f"network {name!r} meets in {slot!r}, which is not one of its "
-                        f"allowed slots ({', '.join(rule.slots)})",
-                        {"slot": slot, "allowed": rule.slots},
-                    )
-                )
-            busy = tuple(m for m in members if slot not in pool[m].availability)
-            available = size - len(busy)
-            required = rule.required_available(size)
-            if available < required:
-                out.append(
-                    Violation(
-                        "meeting",
-                        name,
-                        busy,
-                        f"network {name!r} has {available} of {size} members free in "
-                        f"{slot!r}, needs >= {required} (quorum {rule.quorum:.0%})",
-                        {
-                            "slot": slot,
-                            "available": available,
-                            "required": required,
-                            "size": size,
-                            "quorum": rule.quorum,
-                        },
-                    )
-                )
 
-    # conflicts and must-pairs
-    for a, b in problem.conflicts:
-        if a in member_set and b in member_set:
-            out.append(
-                Violation(
-                    "conflict",
-                    name,
-                    (a, b),
-                    f"network {name!r} has both {a!r} and {b!r}, who must not meet",
-                    {},
-                )
+def _meeting(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    pool, name = seen.problem.pool, spec.name
+    members = seen.members[name]
+    size = len(members)
+    meeting = spec.meeting
+    if meeting is None or size == 0:
+        return []
+    slot = seen.composition.slots.get(name)
+    if slot is None:
+        return [
+            Violation(
+                "meeting",
+                name,
+                (),
+                f"network {name!r} has a meeting rule but no meeting slot was chosen",
+                {"slot": None},
             )
-    for a, b in problem.must_pairs:
-        if (a in member_set) != (b in member_set):
-            present, missing = (a, b) if a in member_set else (b, a)
+        ]
+    out: list[Violation] = []
+    if meeting.slots and slot not in meeting.slots:
+        out.append(
+            Violation(
+                "meeting",
+                name,
+                (),
+                f"network {name!r} meets in {slot!r}, which is not one of its "
+                f"allowed slots ({', '.join(meeting.slots)})",
+                {"slot": slot, "allowed": meeting.slots},
+            )
+        )
+    busy = tuple(m for m in members if slot not in pool[m].availability)
+    available = size - len(busy)
+    required = meeting.required_available(size)
+    if available < required:
+        out.append(
+            Violation(
+                "meeting",
+                name,
+                busy,
+                f"network {name!r} has {available} of {size} members free in "
+                f"{slot!r}, needs >= {required} (quorum {meeting.quorum:.0%})",
+                {
+                    "slot": slot,
+                    "available": available,
+                    "required": required,
+                    "size": size,
+                    "quorum": meeting.quorum,
+                },
+            )
+        )
+    return out
+
+
+def _conflict(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    name = spec.name
+    inside = set(seen.members[name])
+    return [
+        Violation(
+            "conflict",
+            name,
+            (a, b),
+            f"network {name!r} has both {a!r} and {b!r}, who must not meet",
+        )
+        for a, b in seen.problem.conflicts
+        if a in inside and b in inside
+    ]
+
+
+def _must_pair(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    name = spec.name
+    inside = set(seen.members[name])
+    out: list[Violation] = []
+    for a, b in seen.problem.must_pairs:
+        if (a in inside) != (b in inside):
+            present, missing = (a, b) if a in inside else (b, a)
             out.append(
                 Violation(
                     "must_pair",
@@ -387,40 +429,47 @@ def _check_network(
                     {"present": present, "missing": missing},
                 )
             )
-
-    # cohesion
-    if spec.min_known > 0:
-        ties = problem.ties
-        for m in members:
-            known = sum(1 for nb in ties.neighbors(m) if nb in member_set and nb != m)
-            if known < spec.min_known:
-                out.append(
-                    Violation(
-                        "cohesion",
-                        name,
-                        (m,),
-                        f"network {name!r} has member {m!r} who knows {known} other "
-                        f"member(s), needs >= {spec.min_known}",
-                        {"known": known, "min_known": spec.min_known},
-                    )
-                )
     return out
 
 
-def _check_bridge(
-    problem: Problem, spec: NetworkSpec, members: Mapping[str, list[str]]
-) -> list[Violation]:
-    bridge = spec.bridge
-    assert bridge is not None
+def _cohesion(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
     name = spec.name
+    if spec.min_known <= 0:
+        return []
+    ties = seen.problem.ties
+    members = seen.members[name]
+    inside = set(members)
+    out: list[Violation] = []
+    for m in members:
+        known = sum(1 for nb in ties.neighbors(m) if nb in inside and nb != m)
+        if known < spec.min_known:
+            out.append(
+                Violation(
+                    "cohesion",
+                    name,
+                    (m,),
+                    f"network {name!r} has member {m!r} who knows {known} other "
+                    f"member(s), needs >= {spec.min_known}",
+                    {"known": known, "min_known": spec.min_known},
+                )
+            )
+    return out
+
+
+def _bridge(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
+    bridge = spec.bridge
+    if bridge is None:
+        return []
+    name = spec.name
+    members = seen.members
     reach = set(members[name])
     if bridge.mode == "share_or_tie":
-        ties = problem.ties
+        ties = seen.problem.ties
         for m in members[name]:
             reach.update(ties.neighbors(m))
     how = "shared with" if bridge.mode == "share" else "shared with or tied to"
     out: list[Violation] = []
-    for other in problem.network_names:
+    for other in seen.problem.network_names:
         if other == name or not members[other]:
             continue
         bridged = tuple(m for m in members[other] if m in reach)
@@ -438,6 +487,102 @@ def _check_bridge(
     return out
 
 
+# ------------------------------------------------------------ global rules
+def _capacity(seen: _Seen) -> list[Violation]:
+    out: list[Violation] = []
+    for cid, nets in seen.seats.items():
+        cap = seen.problem.capacity(cid)
+        if cap > 0 and len(nets) > cap:
+            out.append(
+                Violation(
+                    "capacity",
+                    None,
+                    (cid,),
+                    f"{cid!r} sits in {len(nets)} networks ({', '.join(nets)}), capacity is {cap}",
+                    {"networks": tuple(nets), "count": len(nets), "capacity": cap},
+                )
+            )
+    return out
+
+
+def _sharing(seen: _Seen) -> list[Violation]:
+    problem = seen.problem
+    shared: dict[tuple[str, str], list[str]] = {}
+    for cid, nets in seen.seats.items():
+        for a, b in combinations(nets, 2):
+            if not problem.may_share(a, b):
+                shared.setdefault((a, b), []).append(cid)
+    order = {n: i for i, n in enumerate(problem.network_names)}
+    out: list[Violation] = []
+    for (a, b), people in sorted(shared.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
+        out.append(
+            Violation(
+                "sharing",
+                None,
+                tuple(sorted(people)),
+                f"networks {a!r} and {b!r} share {len(people)} member(s) ({_ids(sorted(people))}) "
+                "but may not share members",
+                {"networks": (a, b), "count": len(people)},
+            )
+        )
+    return out
+
+
+def _required(seen: _Seen) -> list[Violation]:
+    return [
+        Violation("required", None, (cid,), f"{cid!r} is required but not placed in any network")
+        for cid in seen.problem.required
+        if cid not in seen.seats
+    ]
+
+
+def _assign_all(seen: _Seen) -> list[Violation]:
+    problem = seen.problem
+    if not problem.assign_all:
+        return []
+    left = tuple(cid for cid in problem.pool.ids if cid not in seen.seats)
+    if not left:
+        return []
+    return [
+        Violation(
+            "assign_all",
+            None,
+            left,
+            f"{len(left)} of {len(problem.pool)} candidates are not placed, "
+            "but everyone must be placed",
+            {"unplaced": len(left), "pool": len(problem.pool)},
+        )
+    ]
+
+
+#: One checker per rule name of :mod:`evocompose.vocabulary`. A per-network
+#: checker takes ``(seen, spec)``, a global one ``(seen)``.
+CHECKERS: dict[str, NetworkChecker | GlobalChecker] = {
+    "size": _size,
+    "eligibility": _eligibility,
+    "excluded": _excluded,
+    "include": _include,
+    "quota": _quota,
+    "max_per": _max_per,
+    "skill": _skill,
+    "meeting": _meeting,
+    "conflict": _conflict,
+    "must_pair": _must_pair,
+    "cohesion": _cohesion,
+    "bridge": _bridge,
+    "capacity": _capacity,
+    "sharing": _sharing,
+    "required": _required,
+    "assign_all": _assign_all,
+}
+_NETWORK_CHECKERS: tuple[NetworkChecker, ...] = tuple(
+    cast(NetworkChecker, CHECKERS[n]) for n in RULE_NAMES if rule(n).scope == "network"
+)
+_GLOBAL_CHECKERS: tuple[GlobalChecker, ...] = tuple(
+    cast(GlobalChecker, CHECKERS[n]) for n in RULE_NAMES if rule(n).scope == "global"
+)
+
+
 def check(problem: Problem, composition: Composition) -> list[Violation]:
     """Every hard rule ``composition`` breaks in ``problem``.
 
@@ -450,10 +595,11 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
     -------
     list of Violation
         Empty when the composition is feasible. Ordered by: unknown networks
-        and people, then per network (in the problem's order) size,
-        eligibility, excluded, include, quota, organisation, skill, meeting,
-        conflict, must_pair, cohesion, bridge, then capacity, sharing,
-        required and assign_all. See the module docstring for each rule.
+        and people, then per network (in the problem's order) the
+        per-network rules in the vocabulary's order (size, eligibility,
+        excluded, include, quota, max_per, skill, meeting, conflict,
+        must_pair, cohesion, bridge), then capacity, sharing, required and
+        assign_all. See the module docstring for each rule.
 
     Examples
     --------
@@ -468,7 +614,7 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
     known_networks = set(problem.network_names)
     out: list[Violation] = []
 
-    # unknown networks (in members or slots) and unknown people
+    # the composition's shape: unknown networks (in members or slots) and unknown people
     unknown_nets = [n for n in composition.members if n not in known_networks]
     unknown_nets += [
         n for n in composition.slots if n not in known_networks and n not in composition.members
@@ -487,9 +633,8 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
         )
     members: dict[str, list[str]] = {}
     for n in problem.network_names:
-        ids = composition.members.get(n, ())
         known: list[str] = []
-        for cid in ids:
+        for cid in composition.members.get(n, ()):
             if cid in pool:
                 known.append(cid)
             else:
@@ -503,71 +648,16 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
                     )
                 )
         members[n] = known
-
-    for spec in problem.networks:
-        out += _check_network(problem, spec, members[spec.name], composition)
-        if spec.bridge is not None:
-            out += _check_bridge(problem, spec, members)
-
-    # capacity and sharing, over the networks each person sits in
     seats: dict[str, list[str]] = {}
     for n in problem.network_names:
         for cid in members[n]:
             seats.setdefault(cid, []).append(n)
-    shared: dict[tuple[str, str], list[str]] = {}
-    for cid, nets in seats.items():
-        cap = problem.capacity(cid)
-        if cap > 0 and len(nets) > cap:
-            out.append(
-                Violation(
-                    "capacity",
-                    None,
-                    (cid,),
-                    f"{cid!r} sits in {len(nets)} networks ({', '.join(nets)}), capacity is {cap}",
-                    {"networks": tuple(nets), "count": len(nets), "capacity": cap},
-                )
-            )
-        for a, b in combinations(nets, 2):
-            if not problem.may_share(a, b):
-                shared.setdefault((a, b), []).append(cid)
-    order = {n: i for i, n in enumerate(problem.network_names)}
-    for (a, b), people in sorted(shared.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
-        out.append(
-            Violation(
-                "sharing",
-                None,
-                tuple(sorted(people)),
-                f"networks {a!r} and {b!r} share {len(people)} member(s) ({_ids(sorted(people))}) "
-                "but may not share members",
-                {"networks": (a, b), "count": len(people)},
-            )
-        )
-
-    # required and assign_all
-    for cid in problem.required:
-        if cid not in seats:
-            out.append(
-                Violation(
-                    "required",
-                    None,
-                    (cid,),
-                    f"{cid!r} is required but not placed in any network",
-                    {},
-                )
-            )
-    if problem.assign_all:
-        left = tuple(cid for cid in pool.ids if cid not in seats)
-        if left:
-            out.append(
-                Violation(
-                    "assign_all",
-                    None,
-                    left,
-                    f"{len(left)} of {len(pool)} candidates are not placed, "
-                    "but everyone must be placed",
-                    {"unplaced": len(left), "pool": len(pool)},
-                )
-            )
+    seen = _Seen(problem, composition, members, seats)
+    for spec in problem.networks:
+        for network_rule in _NETWORK_CHECKERS:
+            out += network_rule(seen, spec)
+    for global_rule in _GLOBAL_CHECKERS:
+        out += global_rule(seen)
     return out
 
 
@@ -622,7 +712,7 @@ def assert_feasible(problem: Problem, composition: Composition) -> None:
     ...     print(err)
     the composition breaks 1 hard rule(s):
       [size] network 'a' has 1 members, needs >= 2 (size 2-3)
-    fix these or use evocompose.check.check_report() to see them all
+    fix these, or list them all with evocompose.check_report(problem, composition)
     """
     violations = check(problem, composition)
     if violations:

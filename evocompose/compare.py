@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from evocompose.composition import Composition
 from evocompose.objective import TERMS, evaluate, weighted_total
-from evocompose.result import Composition, Result
+from evocompose.result import Result
 
 if TYPE_CHECKING:
     from evocompose.check import Violation

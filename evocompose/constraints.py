@@ -1,27 +1,35 @@
 """Hard rules that a network specification can carry, one small dataclass each.
 
-Size bounds, relevance threshold, per-organisation limit and pins are plain
-fields of :class:`evocompose.NetworkSpec`; the rules here carry more
-structure. Every rule has a ``describe()`` used in summaries, checker
-messages and solver constraint names.
+Size bounds, relevance threshold and pins are plain fields of
+:class:`evocompose.NetworkSpec`; the rules here carry more structure. Each
+validates itself when built (raising :class:`~evocompose.NetworkSpecError`
+with the field concerned), and has a ``describe()`` used in summaries,
+checker messages and solver constraint names. Cross-references to the pool
+(does a quota's sector exist?) are checked once, by :class:`~evocompose.Problem`.
+
+The rule *names* (``quota``, ``max_per``, ...) are declared in
+:mod:`evocompose.vocabulary`.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from evocompose.errors import NetworkSpecError
+from evocompose.fields import SLOT_RE
+
 __all__ = [
-    "QUOTA_FIELDS",
     "BridgeRule",
+    "MaxPer",
     "MeetingRule",
     "Quota",
     "SkillRequirement",
+    "as_fraction",
 ]
-
-#: Fields a quota can count besides declared attributes.
-QUOTA_FIELDS = ("sector", "actor_type", "area", "external")
 
 
 def as_fraction(x: float | int | Fraction) -> Fraction:
@@ -31,6 +39,22 @@ def as_fraction(x: float | int | Fraction) -> Fraction:
     return Fraction(str(x)).limit_denominator(10_000)
 
 
+def _whole(value: object) -> bool:
+    """A whole number (``3`` or ``3.0``), not a bool."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    x = float(value)
+    return math.isfinite(x) and x == int(x)
+
+
+def _number(value: object) -> bool:
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
 @dataclass(frozen=True)
 class Quota:
     """How many members of a network may or must have one of some values.
@@ -38,16 +62,26 @@ class Quota:
     Parameters
     ----------
     field : str
-        ``sector``, ``actor_type``, ``area``, ``external`` or a declared attribute.
+        A countable built-in field (``sector``, ``actor_type``, ``area``,
+        ``external``, ``organisation``) or a declared attribute.
     values : tuple of str
         The values counted. For ``external`` this is ``("true",)`` (or
         ``("false",)`` to count local members).
     min, max : int or float, optional
-        Bounds on the count (``unit="count"``, integers) or on the share of
-        the network's size (``unit="share"``, numbers in [0, 1]).
+        Bounds on the count (``unit="count"``, whole numbers) or on the share
+        of the network's size (``unit="share"``, numbers in [0, 1]).
     unit : {"count", "share"}
     label : str, optional
         A readable name for the counted values, e.g. the sector group's name.
+
+    Examples
+    --------
+    >>> Quota("sector", ("agriculture",), min=2).describe()
+    'sector in {agriculture} >= 2'
+    >>> Quota("sector", ("agriculture",), min=3, max=2)
+    Traceback (most recent call last):
+    ...
+    evocompose.errors.NetworkSpecError: column 'quota', value (3, 2): quota 'sector in {agriculture} >= 3 and <= 2': min > max
     """
 
     field: str
@@ -57,11 +91,52 @@ class Quota:
     unit: Literal["count", "share"] = "count"
     label: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", tuple(self.values))
+        if not isinstance(self.field, str) or not self.field:
+            raise NetworkSpecError("a quota needs a field to count", column="quota.field")
+        if self.unit not in ("count", "share"):
+            raise NetworkSpecError(
+                "quota unit must be 'count' or 'share'", column="quota.unit", value=self.unit
+            )
+        if not self.values:
+            raise NetworkSpecError(
+                f"quota on {self.field!r} counts no values", column="quota", value=self.values
+            )
+        if self.min is None and self.max is None:
+            raise NetworkSpecError(
+                f"quota on {self.field!r} has neither min nor max",
+                column="quota",
+                value=self.values,
+            )
+        for bound in (self.min, self.max):
+            if bound is None:
+                continue
+            if self.unit == "share" and not (_number(bound) and 0 <= bound <= 1):
+                raise NetworkSpecError(
+                    f"quota '{self.describe()}': a share must be in [0, 1]",
+                    column="quota",
+                    value=bound,
+                )
+            if self.unit == "count" and not (_whole(bound) and bound >= 0):
+                raise NetworkSpecError(
+                    f"quota '{self.describe()}': a count must be a whole number >= 0",
+                    column="quota",
+                    value=bound,
+                )
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise NetworkSpecError(
+                f"quota '{self.describe()}': min > max", column="quota", value=(self.min, self.max)
+            )
+
     def describe(self) -> str:
         """One-line description, e.g. ``sector in {agriculture} >= 2``."""
         what = self.label or "{" + ", ".join(self.values) + "}"
         bounds = []
-        fmt = (lambda v: f"{float(v):.0%}") if self.unit == "share" else (lambda v: f"{v:g}")
+
+        def fmt(v: float) -> str:
+            return f"{float(v):.0%}" if self.unit == "share" else f"{v:g}"
+
         if self.min is not None:
             bounds.append(f">= {fmt(self.min)}")
         if self.max is not None:
@@ -92,11 +167,72 @@ class Quota:
 
 
 @dataclass(frozen=True)
+class MaxPer:
+    """At most ``max`` members of a network share one value of ``field``.
+
+    ``MaxPer("organisation", 1)`` allows one member per organisation;
+    ``MaxPer("area", 3)`` at most three from any one area. Empty values
+    count as a value of their own.
+
+    Parameters
+    ----------
+    field : str
+        A countable built-in field or a declared attribute.
+    max : int
+        Members allowed per value, at least 1.
+
+    Examples
+    --------
+    >>> MaxPer("area", 3).describe()
+    'at most 3 member(s) per area'
+    >>> MaxPer("area", 0)
+    Traceback (most recent call last):
+    ...
+    evocompose.errors.NetworkSpecError: column 'max_per.area', value 0: at most k members per value needs a whole number k >= 1
+    """
+
+    field: str
+    max: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.field, str) or not self.field:
+            raise NetworkSpecError("a max_per rule needs a field", column="max_per")
+        if not _whole(self.max) or self.max < 1:
+            raise NetworkSpecError(
+                "at most k members per value needs a whole number k >= 1",
+                column=f"max_per.{self.field}",
+                value=self.max,
+            )
+        object.__setattr__(self, "max", int(self.max))
+
+    def describe(self) -> str:
+        """One-line description."""
+        return f"at most {self.max} member(s) per {self.field}"
+
+
+@dataclass(frozen=True)
 class SkillRequirement:
-    """At least ``min`` members of the network hold ``skill``."""
+    """At least ``min`` members of the network hold ``skill``.
+
+    Examples
+    --------
+    >>> SkillRequirement("export", 2).describe()
+    "at least 2 holder(s) of skill 'export'"
+    """
 
     skill: str
     min: int = 1
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.skill, str) or not self.skill:
+            raise NetworkSpecError("a skill requirement needs a skill", column="skill")
+        if not _whole(self.min) or self.min < 0:
+            raise NetworkSpecError(
+                f"skill requirement '{self.describe()}' needs a whole number min >= 0",
+                column="skill",
+                value=self.min,
+            )
+        object.__setattr__(self, "min", int(self.min))
 
     def describe(self) -> str:
         """One-line description."""
@@ -114,10 +250,29 @@ class MeetingRule:
         The rule is ``available >= quorum * size`` in exact arithmetic.
     slots : tuple of str
         Slots the network may use; empty means any slot somebody offers.
+
+    Examples
+    --------
+    >>> MeetingRule(0.75).required_available(10)
+    8
     """
 
     quorum: float = 1.0
     slots: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slots", tuple(self.slots))
+        if not _number(self.quorum) or not 0 < self.quorum <= 1:
+            raise NetworkSpecError(
+                "meeting quorum must be in (0, 1]", column="meeting.quorum", value=self.quorum
+            )
+        for slot in self.slots:
+            if not isinstance(slot, str) or not SLOT_RE.match(slot):
+                raise NetworkSpecError(
+                    "malformed slot; write <day>-<time> such as tue-evening",
+                    column="meeting.slots",
+                    value=slot,
+                )
 
     def describe(self) -> str:
         """One-line description."""
@@ -146,6 +301,15 @@ class BridgeRule:
 
     min: int = 1
     mode: Literal["share", "share_or_tie"] = "share_or_tie"
+
+    def __post_init__(self) -> None:
+        if not _whole(self.min) or self.min < 0 or self.mode not in ("share", "share_or_tie"):
+            raise NetworkSpecError(
+                "bridge needs min >= 0 and mode 'share' or 'share_or_tie'",
+                column="bridge",
+                value=(self.min, self.mode),
+            )
+        object.__setattr__(self, "min", int(self.min))
 
     def describe(self) -> str:
         """One-line description."""

@@ -7,6 +7,12 @@
   cross-checked once when built; :meth:`Problem.replace` returns a modified,
   re-validated copy.
 
+Each rule dataclass (:mod:`evocompose.constraints`) validates itself; a
+:class:`NetworkSpec` validates what relates its own rules to each other; the
+:class:`Problem` checks, once, every reference to the pool (sectors, fields,
+ids, skills, slots). :data:`RULE_ACTIVATION` says, per rule name of
+:mod:`evocompose.vocabulary`, when a problem uses that rule.
+
 Readers in :mod:`evocompose.io` build these from files; everything here can
 also be built directly in Python.
 """
@@ -16,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -25,13 +31,25 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from evocompose.constraints import QUOTA_FIELDS, BridgeRule, MeetingRule, Quota, SkillRequirement
-from evocompose.errors import NetworkSpecError, ProblemError
-from evocompose.objective import Weights
+from evocompose.constraints import BridgeRule, MaxPer, MeetingRule, Quota, SkillRequirement
+from evocompose.errors import EvocomposeError, NetworkSpecError, ProblemError
+from evocompose.fields import (
+    ACTOR_TYPES,
+    BUILTIN_FIELDS,
+    COUNTABLE_FIELDS,
+    DAYS,
+    SLOT_RE,
+    TIMES,
+    slot_key,
+)
+from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
+from evocompose.weights import Weights
 
 __all__ = [
     "ACTOR_TYPES",
     "DAYS",
+    "RULE_ACTIVATION",
+    "SLOT_RE",
     "TIMES",
     "Candidate",
     "NetworkSpec",
@@ -39,19 +57,8 @@ __all__ = [
     "Problem",
 ]
 
-#: The four actor types.
-ACTOR_TYPES: tuple[str, ...] = ("private", "public", "knowledge", "civil")
-#: Days of a meeting slot ``<day>-<time>``.
-DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-#: Times of day of a meeting slot.
-TIMES: tuple[str, ...] = ("morning", "afternoon", "evening")
-SLOT_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(morning|afternoon|evening)$")
 NAME_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
-_SLOT_ORDER = {f"{d}-{t}": i for i, (d, t) in enumerate((d, t) for d in DAYS for t in TIMES)}
-
-
-def _slot_key(slot: str) -> tuple[int, str]:
-    return (_SLOT_ORDER.get(slot, len(_SLOT_ORDER)), slot)
+_CATEGORY_FIELDS = frozenset(("sector", "actor_type", "area", "organisation"))
 
 
 @dataclass(frozen=True)
@@ -94,16 +101,23 @@ class Candidate:
         set_ = object.__setattr__
         set_(self, "skills", tuple(sorted(set(self.skills))))
         set_(self, "themes", tuple(sorted(set(self.themes))))
-        set_(self, "availability", tuple(sorted(set(self.availability), key=_slot_key)))
+        set_(self, "availability", tuple(sorted(set(self.availability), key=slot_key)))
 
     def __hash__(self) -> int:
         return hash(self.id)
 
     def attribute(self, name: str) -> str:
-        """Value of a declared attribute (or of ``sector``/``actor_type``/``area``/``external``)."""
+        """Value of a countable field as text: a built-in category, ``external`` or an attribute.
+
+        Examples
+        --------
+        >>> c = Candidate("p1", "Ann", "Farm A", "agriculture", "private", external=True)
+        >>> c.attribute("sector"), c.attribute("external"), c.attribute("gender")
+        ('agriculture', 'true', '')
+        """
         if name == "external":
             return "true" if self.external else "false"
-        if name in ("sector", "actor_type", "area", "organisation"):
+        if name in _CATEGORY_FIELDS:
             return str(getattr(self, name))
         return self.attributes.get(name, "")
 
@@ -194,9 +208,7 @@ class Pool:
     @cached_property
     def slots(self) -> tuple[str, ...]:
         """Sorted distinct availability slots, in week order."""
-        order = {f"{d}-{t}": i for i, (d, t) in enumerate((d, t) for d in DAYS for t in TIMES)}
-        found = {s for c in self.candidates for s in c.availability}
-        return tuple(sorted(found, key=lambda s: order.get(s, len(order))))
+        return tuple(sorted({s for c in self.candidates for s in c.availability}, key=slot_key))
 
     @cached_property
     def extra_columns(self) -> tuple[str, ...]:
@@ -264,7 +276,10 @@ class NetworkSpec:
     quotas : tuple of Quota
     skills : tuple of SkillRequirement
     meeting : MeetingRule, optional
-    max_per_organisation : int, optional
+    max_per : tuple of MaxPer, or mapping of field to int
+        At most ``k`` members sharing a value of a field, e.g.
+        ``{"organisation": 1, "area": 3}``; stored as a tuple of
+        :class:`~evocompose.constraints.MaxPer`.
     include, exclude : tuple of str
         Pinned into / kept out of this network.
     min_known : int
@@ -275,6 +290,21 @@ class NetworkSpec:
     bridge : BridgeRule, optional
     weights : mapping of str to float
         Per-network overrides of the problem's objective weights.
+
+    Raises
+    ------
+    NetworkSpecError
+        A malformed field or contradicting rules; ``network`` names the network.
+
+    Examples
+    --------
+    >>> spec = NetworkSpec("food", min_size=4, max_size=8, max_per={"organisation": 1})
+    >>> spec.max_per
+    (MaxPer(field='organisation', max=1),)
+    >>> NetworkSpec("food", min_size=5, max_size=4)
+    Traceback (most recent call last):
+    ...
+    evocompose.errors.NetworkSpecError: network 'food', column 'min_size', value 5: min_size 5 > max_size 4; swap or correct them
     """
 
     name: str
@@ -286,7 +316,7 @@ class NetworkSpec:
     quotas: tuple[Quota, ...] = ()
     skills: tuple[SkillRequirement, ...] = ()
     meeting: MeetingRule | None = None
-    max_per_organisation: int | None = None
+    max_per: tuple[MaxPer, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     min_known: int = 0
@@ -295,23 +325,31 @@ class NetworkSpec:
     weights: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        set_ = object.__setattr__
         for name in ("tags", "quotas", "skills", "include", "exclude"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+            set_(self, name, tuple(getattr(self, name)))
+        try:
+            set_(self, "max_per", _max_per(self.max_per))
+        except EvocomposeError as exc:
+            raise exc.located(network=self._label()) from None
         sym: dict[tuple[str, str], float] = {}
         for (a, b), v in dict(self.synergy).items():
             key = (a, b) if a <= b else (b, a)
             sym[key] = float(v)
-        object.__setattr__(self, "synergy", sym)
-        object.__setattr__(self, "weights", dict(self.weights))
+        set_(self, "synergy", sym)
+        set_(self, "weights", dict(self.weights))
         self._validate()
 
     def __hash__(self) -> int:
         return hash((self.name, self.min_size, self.max_size))
 
+    def _label(self) -> str | None:
+        return self.name if isinstance(self.name, str) and self.name else None
+
     def _err(
         self, message: str, column: str | None = None, value: object = ...
     ) -> NetworkSpecError:
-        return NetworkSpecError(f"network {self.name!r}: {message}", column=column, value=value)
+        return NetworkSpecError(message, network=self._label(), column=column, value=value)
 
     def _validate(self) -> None:
         if not isinstance(self.name, str) or not NAME_RE.match(self.name):
@@ -330,61 +368,40 @@ class NetworkSpec:
             )
         if self.min_relevance is not None and not 0 <= self.min_relevance <= 1:
             raise self._err("min_relevance must be in [0, 1]", "min_relevance", self.min_relevance)
-        if self.max_per_organisation is not None and self.max_per_organisation < 1:
-            raise self._err(
-                "max_per_organisation must be >= 1",
-                "max_per_organisation",
-                self.max_per_organisation,
-            )
         if self.min_known < 0:
             raise self._err("min_known must be >= 0", "min_known", self.min_known)
+        kinds: tuple[tuple[str, type], ...] = (
+            ("quotas", Quota),
+            ("skills", SkillRequirement),
+            ("max_per", MaxPer),
+        )
+        for attr, kind in kinds:
+            for item in getattr(self, attr):
+                if not isinstance(item, kind):
+                    raise self._err(f"expected {kind.__name__} objects", attr, item)
+        singles: tuple[tuple[str, type], ...] = (("meeting", MeetingRule), ("bridge", BridgeRule))
+        for attr, kind in singles:
+            item = getattr(self, attr)
+            if item is not None and not isinstance(item, kind):
+                raise self._err(f"expected a {kind.__name__}", attr, item)
         for q in self.quotas:
-            if q.unit not in ("count", "share"):
-                raise self._err("quota unit must be 'count' or 'share'", "quota.unit", q.unit)
-            for bound in (q.min, q.max):
-                if bound is None:
-                    continue
-                if q.unit == "share" and not 0 <= bound <= 1:
-                    raise self._err(
-                        f"quota '{q.describe()}': a share must be in [0, 1]", "quota", bound
-                    )
-                if q.unit == "count" and (bound < 0 or float(bound) != int(bound)):
-                    raise self._err(
-                        f"quota '{q.describe()}': a count must be a whole number >= 0",
-                        "quota",
-                        bound,
-                    )
-            if q.min is not None and q.max is not None and q.min > q.max:
-                raise self._err(f"quota '{q.describe()}': min > max", "quota", (q.min, q.max))
-            if q.min is None and q.max is None:
-                raise self._err(f"quota on {q.field!r} has neither min nor max", "quota", q.values)
             if q.unit == "count" and q.min is not None and q.min > self.max_size:
                 raise self._err(
                     f"quota '{q.describe()}' needs more members than max_size {self.max_size}",
                     "quota",
                     q.min,
                 )
-            if not q.values:
-                raise self._err(f"quota on {q.field!r} counts no values", "quota", q.values)
         for s in self.skills:
-            if s.min < 0 or s.min > self.max_size:
+            if s.min > self.max_size:
                 raise self._err(
                     f"skill requirement '{s.describe()}' must be between 0 and max_size",
                     "skill",
                     s.min,
                 )
-        if self.meeting is not None:
-            if not 0 < self.meeting.quorum <= 1:
-                raise self._err(
-                    "meeting quorum must be in (0, 1]", "meeting.quorum", self.meeting.quorum
-                )
-            for slot in self.meeting.slots:
-                if not SLOT_RE.match(slot):
-                    raise self._err(
-                        "malformed slot; write <day>-<time> such as tue-evening",
-                        "meeting.slots",
-                        slot,
-                    )
+        fields_ = [m.field for m in self.max_per]
+        dup = [f for f, k in Counter(fields_).items() if k > 1]
+        if dup:
+            raise self._err("max_per names a field twice; keep one limit", "max_per", dup[0])
         both = set(self.include) & set(self.exclude)
         if both:
             raise self._err(
@@ -398,12 +415,18 @@ class NetworkSpec:
                 "include",
                 len(self.include),
             )
-        if self.bridge is not None and (
-            self.bridge.min < 0 or self.bridge.mode not in ("share", "share_or_tie")
-        ):
-            raise self._err(
-                "bridge needs min >= 0 and mode 'share' or 'share_or_tie'", "bridge", self.bridge
-            )
+        for key in self.weights:
+            if key not in TERM_NAMES:
+                raise self._err(
+                    f"unknown objective weight; use one of {', '.join(TERM_NAMES)}",
+                    "weights",
+                    key,
+                )
+
+    @property
+    def max_per_organisation(self) -> int | None:
+        """The ``max_per`` limit on organisations (``None`` without one)."""
+        return next((m.max for m in self.max_per if m.field == "organisation"), None)
 
     def synergy_of(self, sector_a: str, sector_b: str) -> float:
         """Complementarity of a member pair from these two sectors."""
@@ -417,8 +440,7 @@ class NetworkSpec:
             lines.append(f"theme tags: {', '.join(self.tags)}")
         if self.min_relevance is not None:
             lines.append(f"relevance >= {self.min_relevance:g}")
-        if self.max_per_organisation is not None:
-            lines.append(f"<= {self.max_per_organisation} per organisation")
+        lines += [m.describe() for m in self.max_per]
         lines += [f"quota: {q.describe()}" for q in self.quotas]
         lines += [f"skill: {s.describe()}" for s in self.skills]
         if self.meeting is not None:
@@ -437,6 +459,15 @@ class NetworkSpec:
                 + ", ".join(f"{a}×{b}={v:g}" for (a, b), v in sorted(self.synergy.items()))
             )
         return lines
+
+
+def _max_per(given: object) -> tuple[MaxPer, ...]:
+    """``max_per`` as a tuple of :class:`MaxPer` (from a mapping, or items already built)."""
+    if isinstance(given, Mapping):
+        return tuple(MaxPer(str(k), v) for k, v in given.items())
+    if isinstance(given, MaxPer):
+        return (given,)
+    return tuple(given)  # type: ignore[call-overload, arg-type, no-any-return]
 
 
 def _pairs(pairs: Iterable[Sequence[str]]) -> tuple[tuple[str, str], ...]:
@@ -579,10 +610,15 @@ class Problem:
         names = [n.name for n in self.networks]
         if not names:
             raise ProblemError("a problem needs at least one network")
+        for spec in self.networks:
+            if not isinstance(spec, NetworkSpec):
+                raise ProblemError("networks must be NetworkSpec objects", value=spec)
         dup = [n for n, k in Counter(names).items() if k > 1]
         if dup:
             raise ProblemError("network names must be unique", column="name", value=dup[0])
         known = set(names)
+        if not isinstance(self.weights, Weights):
+            raise ProblemError("weights must be a Weights object", column="weights")
         if self.default_capacity < 0:
             raise ProblemError(
                 "default_capacity must be >= 0",
@@ -590,7 +626,7 @@ class Problem:
                 value=self.default_capacity,
             )
         for a in self.attributes:
-            if a in ("sector", "actor_type", "area", "external", "id", "name", "organisation"):
+            if a in BUILTIN_FIELDS:
                 raise ProblemError(
                     f"{a!r} is a built-in field; declare only extra columns as attributes",
                     column="attributes",
@@ -653,7 +689,7 @@ class Problem:
                     raise ProblemError(
                         f"{label} names an unknown candidate id", column=label, value=x
                     )
-        both = set(self.required) & set(self.excluded)
+        both = set(self.required) & self._excluded
         if both:
             raise ProblemError(
                 "the same people are required and excluded; keep one",
@@ -676,24 +712,32 @@ class Problem:
             if not np.allclose(d, d.T):
                 raise ProblemError("dissimilarity matrix must be symmetric", column="dissimilarity")
         for spec in self.networks:
-            self._validate_network(spec)
+            try:
+                self._validate_network(spec)
+            except EvocomposeError as exc:
+                raise exc.located(network=spec.name) from None
         self._validate_pins()
 
+    def _countable(self, fld: str, column: str) -> None:
+        """A quota or ``max_per`` field must be a countable built-in field or declared attribute."""
+        if fld not in COUNTABLE_FIELDS and fld not in self.attributes:
+            raise ProblemError(
+                f"the field must be one of {', '.join(COUNTABLE_FIELDS)} or a declared attribute "
+                f"(declared: {', '.join(self.attributes) or 'none'})",
+                column=column,
+                value=fld,
+            )
+
     def _validate_network(self, spec: NetworkSpec) -> None:
+        """Cross-references of one network's rules to the pool (errors get ``network=``)."""
         pool = self.pool
-        where = f"network {spec.name!r}"
         for q in spec.quotas:
-            if q.field not in QUOTA_FIELDS and q.field not in self.attributes:
-                raise ProblemError(
-                    f"{where}: quota field must be one of {', '.join(QUOTA_FIELDS)} or a declared attribute",
-                    column="quota.field",
-                    value=q.field,
-                )
+            self._countable(q.field, "quota.field")
             if q.field == "actor_type":
                 bad = [v for v in q.values if v not in ACTOR_TYPES]
                 if bad:
                     raise ProblemError(
-                        f"{where}: quota names an unknown actor type; use {', '.join(ACTOR_TYPES)}",
+                        f"quota names an unknown actor type; use {', '.join(ACTOR_TYPES)}",
                         column="quota.values",
                         value=bad[0],
                     )
@@ -701,7 +745,7 @@ class Problem:
                 bad = [v for v in q.values if v not in pool.sectors]
                 if bad:
                     raise ProblemError(
-                        f"{where}: quota names a sector nobody in the pool has; pool sectors: {', '.join(pool.sectors)}",
+                        f"quota names a sector nobody in the pool has; pool sectors: {', '.join(pool.sectors)}",
                         column="quota.values",
                         value=bad[0],
                     )
@@ -709,7 +753,7 @@ class Problem:
                 bad = [v for v in q.values if v not in ("true", "false")]
                 if bad:
                     raise ProblemError(
-                        f"{where}: an external quota counts 'true' or 'false'",
+                        "an external quota counts 'true' or 'false'",
                         column="quota.values",
                         value=bad[0],
                     )
@@ -718,15 +762,17 @@ class Problem:
                 bad = [v for v in q.values if v not in present]
                 if bad:
                     raise ProblemError(
-                        f"{where}: quota on {q.field!r} names a value nobody in the pool has; values: {', '.join(sorted(present))}",
+                        f"quota on {q.field!r} names a value nobody in the pool has; values: {', '.join(sorted(present))}",
                         column="quota.values",
                         value=bad[0],
                     )
+        for m in spec.max_per:
+            self._countable(m.field, f"max_per.{m.field}")
         for s in spec.skills:
             holders = sum(1 for c in pool if s.skill in c.skills)
             if holders < s.min:
                 raise ProblemError(
-                    f"{where}: requires {s.min} holder(s) of skill {s.skill!r} but the pool has {holders}",
+                    f"requires {s.min} holder(s) of skill {s.skill!r} but the pool has {holders}",
                     column="skill",
                     value=s.skill,
                 )
@@ -734,7 +780,7 @@ class Problem:
             unknown = [t for t in spec.meeting.slots if t not in pool.slots]
             if unknown and len(unknown) == len(spec.meeting.slots):
                 raise ProblemError(
-                    f"{where}: none of the allowed meeting slots is offered by any candidate",
+                    "none of the allowed meeting slots is offered by any candidate",
                     column="meeting.slots",
                     value=unknown[0],
                 )
@@ -742,29 +788,21 @@ class Problem:
             for sector in (a, b):
                 if sector not in pool.sectors:
                     raise ProblemError(
-                        f"{where}: synergy names a sector nobody in the pool has; pool sectors: {', '.join(pool.sectors)}",
+                        f"synergy names a sector nobody in the pool has; pool sectors: {', '.join(pool.sectors)}",
                         column="synergy",
                         value=sector,
                     )
-        for key in spec.weights:
-            try:
-                self.weights.term_weight(key)
-            except KeyError:
-                raise ProblemError(
-                    f"{where}: unknown objective weight; use one of the terms in docs/objective.md",
-                    column="weights",
-                    value=key,
-                ) from None
         for label, ids in (("include", spec.include), ("exclude", spec.exclude)):
             for x in ids:
                 if x not in pool:
                     raise ProblemError(
-                        f"{where}: {label} names an unknown candidate id", column=label, value=x
+                        f"{label} names an unknown candidate id", column=label, value=x
                     )
+        self.network_weights(spec.name)  # the overrides make valid weights
         eligible = sum(1 for c in pool if self.eligible(c.id, spec.name))
         if eligible < spec.min_size:
             raise ProblemError(
-                f"{where}: needs at least {spec.min_size} members but only {eligible} candidates are "
+                f"needs at least {spec.min_size} members but only {eligible} candidates are "
                 "eligible (relevance, pins, exclusions); lower min_size or min_relevance",
                 column="min_size",
                 value=spec.min_size,
@@ -775,16 +813,18 @@ class Problem:
         for spec in self.networks:
             for x in spec.include:
                 pinned.setdefault(x, []).append(spec.name)
-                if x in self.excluded:
+                if x in self._excluded:
                     raise ProblemError(
-                        f"network {spec.name!r}: pins in a person who is excluded everywhere",
+                        "pins in a person who is excluded everywhere",
+                        network=spec.name,
                         column="include",
                         value=x,
                     )
                 if not self.eligible(x, spec.name, ignore_pins=True):
                     raise ProblemError(
-                        f"network {spec.name!r}: pins in a person whose relevance "
+                        f"pins in a person whose relevance "
                         f"{self.relevance(x, spec.name):g} is below min_relevance {spec.min_relevance}",
+                        network=spec.name,
                         column="include",
                         value=x,
                     )
@@ -809,26 +849,37 @@ class Problem:
             for a, b in self.conflicts:
                 if a in inc and b in inc:
                     raise ProblemError(
-                        f"network {spec.name!r}: pins in both people of a conflict",
+                        "pins in both people of a conflict",
+                        network=spec.name,
                         column="include",
                         value=(a, b),
                     )
             for a, b in self.must_pairs:
                 for x, y in ((a, b), (b, a)):
-                    if x in inc and (y in spec.exclude or y in self.excluded):
+                    if x in inc and (y in spec.exclude or y in self._excluded):
                         raise ProblemError(
-                            f"network {spec.name!r}: pins in {x!r} but their must-pair partner is excluded",
+                            f"pins in {x!r} but their must-pair partner is excluded",
+                            network=spec.name,
                             column="include",
                             value=(x, y),
                         )
 
     # ------------------------------------------------------------- accessors
+    @cached_property
+    def _excluded(self) -> frozenset[str]:
+        return frozenset(self.excluded)
+
+    @cached_property
+    def _specs(self) -> dict[str, NetworkSpec]:
+        return {spec.name: spec for spec in self.networks}
+
+    @cached_property
+    def _pinned_out(self) -> dict[str, frozenset[str]]:
+        return {spec.name: frozenset(spec.exclude) for spec in self.networks}
+
     def network(self, name: str) -> NetworkSpec:
-        """The network spec with this name."""
-        for spec in self.networks:
-            if spec.name == name:
-                return spec
-        raise KeyError(name)
+        """The network spec with this name; ``KeyError`` for an unknown name."""
+        return self._specs[name]
 
     @property
     def network_names(self) -> tuple[str, ...]:
@@ -854,9 +905,12 @@ class Problem:
         return 1.0 if set(c.themes) & set(spec.tags) else 0.0
 
     def eligible(self, cid: str, network: str, *, ignore_pins: bool = False) -> bool:
-        """Whether a candidate may sit in a network at all (relevance, exclusions, capacity)."""
+        """Whether a candidate may sit in a network at all (relevance, exclusions, capacity).
+
+        Constant time per call (the exclusions are kept as sets).
+        """
         spec = self.network(network)
-        if not ignore_pins and (cid in spec.exclude or cid in self.excluded):
+        if not ignore_pins and (cid in self._pinned_out[network] or cid in self._excluded):
             return False
         if self.capacity(cid) < 1:
             return False
@@ -868,6 +922,61 @@ class Problem:
         """Objective weights for one network (global weights with its overrides)."""
         spec = self.network(network)
         return self.weights.merged(spec.weights) if spec.weights else self.weights
+
+    def active_rules(self) -> tuple[str, ...]:
+        """The hard rules this problem uses, by name, in the vocabulary's order.
+
+        A rule is active when some network or global setting states it (see
+        :data:`RULE_ACTIVATION`); ``size`` and ``capacity`` always are.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> evo.datasets.tiny().active_rules()
+        ('size', 'capacity')
+        """
+        return tuple(name for name in RULE_NAMES if RULE_ACTIVATION[name](self))
+
+    def active_terms(self) -> tuple[str, ...]:
+        """The objective terms with a non-zero weight somewhere, in the vocabulary's order.
+
+        ``dissimilarity`` counts only with a matrix, ``attributes`` only with
+        declared attributes.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> "relevance" in evo.datasets.tiny().active_terms()
+        True
+        """
+        weights = [self.network_weights(n) for n in self.network_names]
+        out = []
+        for t in TERM_NAMES:
+            if t == "spread":
+                on = bool(self.weights.spread)
+            elif (t == "dissimilarity" and self.dissimilarity is None) or (
+                t == "attributes" and not self.attributes
+            ):
+                on = False
+            else:
+                on = any(w.term_weight(t) for w in weights)
+            if on:
+                out.append(t)
+        return tuple(out)
+
+    def rule_networks(self, rule: str) -> tuple[str, ...]:
+        """The networks that state a per-network rule (``()`` for a global rule or none).
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> evo.datasets.tiny().rule_networks("size")
+        ('a', 'b')
+        """
+        stated = _NETWORK_RULES.get(rule)
+        if stated is None:
+            return ()
+        return tuple(s.name for s in self.networks if stated(self, s))
 
     # ------------------------------------------------------------- behaviour
     def replace(self, **changes: Any) -> Problem:
@@ -961,3 +1070,45 @@ class Problem:
         w = self.weights
         lines.append(f"Objective: {w.mode}")
         return "\n".join(lines)
+
+
+def _any_capacity_zero(p: Problem) -> bool:
+    return any(p.capacity(c.id) < 1 for c in p.pool)
+
+
+#: When a network states a per-network rule (``size`` is stated by every network).
+_NETWORK_RULES: dict[str, Callable[[Problem, NetworkSpec], bool]] = {
+    "size": lambda p, s: True,
+    "eligibility": lambda p, s: s.min_relevance is not None or _any_capacity_zero(p),
+    "excluded": lambda p, s: bool(s.exclude or p.excluded),
+    "include": lambda p, s: bool(s.include),
+    "quota": lambda p, s: bool(s.quotas),
+    "max_per": lambda p, s: bool(s.max_per),
+    "skill": lambda p, s: bool(s.skills),
+    "meeting": lambda p, s: s.meeting is not None,
+    "conflict": lambda p, s: bool(p.conflicts),
+    "must_pair": lambda p, s: bool(p.must_pairs),
+    "cohesion": lambda p, s: s.min_known > 0,
+    "bridge": lambda p, s: s.bridge is not None and s.bridge.min > 0,
+}
+
+
+def _sharing_active(p: Problem) -> bool:
+    if len(p.networks) < 2 or all(p.capacity(c.id) <= 1 for c in p.pool):
+        return False
+    names = p.network_names
+    return any(not p.may_share(a, b) for i, a in enumerate(names) for b in names[i + 1 :])
+
+
+def _stated_anywhere(stated: Callable[[Problem, NetworkSpec], bool]) -> Callable[[Problem], bool]:
+    return lambda p: any(stated(p, s) for s in p.networks)
+
+
+#: Per rule name of :mod:`evocompose.vocabulary`, whether a problem uses the rule.
+RULE_ACTIVATION: dict[str, Callable[[Problem], bool]] = {
+    **{name: _stated_anywhere(stated) for name, stated in _NETWORK_RULES.items()},
+    "capacity": lambda p: True,
+    "sharing": _sharing_active,
+    "required": lambda p: bool(p.required),
+    "assign_all": lambda p: p.assign_all,
+}

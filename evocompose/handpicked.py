@@ -44,10 +44,10 @@ Common rules of every strategy
   minimum or the maximum.
 * A person is added only if eligible (relevance threshold, exclusions), with
   capacity left, allowed to share with every network they already sit in,
-  not in conflict with a member, and — when the network sets no
-  ``max_per_organisation`` — not from an organisation already present (the
-  "one per organisation" habit). A must-pair partner comes along, or the
-  person is skipped.
+  not in conflict with a member, within every ``max_per`` limit of the
+  network, and — when the network sets no limit on organisations — not from
+  an organisation already present (the "one per organisation" habit). A
+  must-pair partner comes along, or the person is skipped.
 * If the strategy cannot reach ``min_size``, the group fills up with any
   eligible person by relevance, dropping the relevance and organisation habits.
 * The meeting slot is the most common slot among the chosen members (among
@@ -63,8 +63,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
+from evocompose.composition import Composition
 from evocompose.data import NetworkSpec, Problem
-from evocompose.result import Composition
 
 __all__ = ["STEREOTYPE_TOP_SECTORS", "STRATEGIES", "Strategy", "handpick", "obvious_sectors"]
 
@@ -150,12 +150,15 @@ class _Picker:
             return False
         if self.conflicts.get(cid, set()) & set(inside):
             return False
-        limit = spec.max_per_organisation
-        if limit is None and strict:
-            limit = 1
-        if limit is not None:
-            org = p.pool[cid].organisation
-            if org and sum(1 for m in inside if p.pool[m].organisation == org) >= limit:
+        limits = {m.field: m.max for m in spec.max_per}
+        if strict:
+            limits.setdefault("organisation", 1)
+        person = p.pool[cid]
+        for field, limit in limits.items():
+            value = person.attribute(field)
+            if field == "organisation" and not value:
+                continue
+            if sum(1 for m in inside if p.pool[m].attribute(field) == value) >= limit:
                 return False
         return True
 

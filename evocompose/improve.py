@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evocompose.check import Violation, check
+from evocompose.composition import Composition
 from evocompose.errors import CompositionError, SolverError
 from evocompose.objective import evaluate, weighted_total
-from evocompose.result import Composition, Result, SolveStatus
+from evocompose.result import Result, SolveStatus
+from evocompose.solvers.contract import SolveOptions
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -239,14 +241,11 @@ def improve(
             violations,
             SolveStatus.FEASIBLE if feasible else SolveStatus.INFEASIBLE,
         )
-    from evocompose.solvers.cpsat import solve_cpsat
+    from evocompose.solvers.cpsat.solve import solve_cpsat  # deferred: loads ortools
 
     result = solve_cpsat(
         problem,
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        hint=composition,
+        SolveOptions(time_limit=time_limit, seed=seed, workers=workers, hint=composition),
         base=composition,
         max_changes=max_changes,
     )

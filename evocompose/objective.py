@@ -33,115 +33,114 @@ the definitions above, independently of any solver model.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping
 from itertools import combinations
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from evocompose.vocabulary import TERM_NAMES
+from evocompose.weights import Weights
 
 if TYPE_CHECKING:
-    from evocompose.data import Problem
-    from evocompose.result import Composition
+    from evocompose.composition import Composition
+    from evocompose.data import Candidate, NetworkSpec, Problem
 
-__all__ = ["TERMS", "Weights", "breakdown", "evaluate", "weighted_total"]
+__all__ = ["TERMS", "TERM_VALUES", "Weights", "breakdown", "evaluate", "weighted_total"]
 
-#: Every objective term, in the default lexicographic order.
-TERMS: tuple[str, ...] = (
-    "sector",
-    "actor_type",
-    "area",
-    "attributes",
-    "skills",
-    "new_cross_sector_ties",
-    "cohesion",
-    "relevance",
-    "synergy",
-    "spread",
-    "dissimilarity",
-)
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Objective weights.
-
-    Defaults make diversity over sector and actor type the main goal, with
-    relevance strong enough that a network does not trade a relevant member
-    for a marginally more diverse one, and the remaining terms as tie-breakers.
-
-    Parameters
-    ----------
-    sector, actor_type, area : float
-        Weight per mismatched member pair on that attribute.
-    attributes : float
-        Weight per mismatched member pair on the declared attributes.
-    attribute_weights : mapping of str to float
-        Relative factor per declared attribute inside the ``attributes`` term
-        (default 1.0 each): the term is ``sum_a factor_a * mismatches_a``.
-    skills : float
-        Weight per (skill, member pair) where exactly one of the two holds it.
-    new_cross_sector_ties : float
-        Weight per member pair from different sectors not yet acquainted.
-    cohesion : float
-        Weight per member knowing at least ``cohesion_target`` others inside.
-    cohesion_target : int
-        See ``cohesion``.
-    relevance : float
-        Weight per unit of member relevance (relevance is in [0, 1]).
-    synergy : float
-        Multiplier of the networks' synergy tables.
-    spread : float
-        Weight per distinct person placed.
-    dissimilarity : float
-        Multiplier of the problem's dissimilarity matrix.
-    mode : {"weighted", "lexicographic"}
-        ``weighted`` maximises the weighted sum. ``lexicographic`` maximises
-        the terms one after another in ``order`` (terms with weight 0 are
-        skipped), each stage keeping the previous optima.
-    order : tuple of str
-        Term order for the lexicographic mode.
-    """
-
-    sector: float = 1.0
-    actor_type: float = 1.0
-    area: float = 0.5
-    attributes: float = 0.5
-    attribute_weights: Mapping[str, float] = field(default_factory=dict)
-    skills: float = 0.1
-    new_cross_sector_ties: float = 0.5
-    cohesion: float = 1.0
-    cohesion_target: int = 1
-    relevance: float = 10.0
-    synergy: float = 1.0
-    spread: float = 1.0
-    dissimilarity: float = 1.0
-    mode: Literal["weighted", "lexicographic"] = "weighted"
-    order: tuple[str, ...] = TERMS
-
-    def __hash__(self) -> int:
-        return hash(
-            tuple(getattr(self, f.name) for f in fields(self) if f.name != "attribute_weights")
-        )
-
-    def term_weight(self, term: str) -> float:
-        """Weight of one term (``attributes`` uses the default attribute weight)."""
-        if term not in TERMS:
-            raise KeyError(term)
-        return float(getattr(self, term))
-
-    def attribute_factor(self, attribute: str) -> float:
-        """Relative factor of one declared attribute inside the ``attributes`` term."""
-        return float(self.attribute_weights.get(attribute, 1.0))
-
-    def merged(self, overrides: Mapping[str, float]) -> Weights:
-        """A copy with some weights replaced (used for per-network overrides)."""
-        from dataclasses import replace
-
-        return replace(self, **dict(overrides))  # type: ignore[arg-type]
+#: Every objective term, in the default lexicographic order (the names of
+#: :data:`evocompose.vocabulary.TERMS`).
+TERMS: tuple[str, ...] = TERM_NAMES
 
 
 def _mismatched_pairs(values: list[str]) -> int:
     s = len(values)
     return s * (s - 1) // 2 - sum(c * (c - 1) // 2 for c in Counter(values).values())
+
+
+#: The raw value of one per-network term: ``(problem, spec, members, weights)``
+#: where ``members`` are the network's candidates and ``weights`` the network's.
+TermValue = Callable[["Problem", "NetworkSpec", "list[Candidate]", Weights], float]
+
+
+def _attribute_pairs(field: str) -> TermValue:
+    def value(problem: Problem, spec: NetworkSpec, people: list[Candidate], w: Weights) -> float:
+        return float(_mismatched_pairs([c.attribute(field) for c in people]))
+
+    return value
+
+
+def _attributes(problem: Problem, spec: NetworkSpec, people: list[Candidate], w: Weights) -> float:
+    return float(
+        sum(
+            w.attribute_factor(a) * _mismatched_pairs([c.attribute(a) for c in people])
+            for a in problem.attributes
+        )
+    )
+
+
+def _skills(problem: Problem, spec: NetworkSpec, people: list[Candidate], w: Weights) -> float:
+    s = len(people)
+    counts = Counter(k for c in people for k in c.skills)
+    return float(sum(k * (s - k) for k in counts.values()))
+
+
+def _new_cross_sector_ties(
+    problem: Problem, spec: NetworkSpec, people: list[Candidate], w: Weights
+) -> float:
+    ties = problem.ties
+    return float(
+        sum(
+            1
+            for a, b in combinations(people, 2)
+            if a.sector != b.sector and not ties.has_edge(a.id, b.id)
+        )
+    )
+
+
+def _cohesion(problem: Problem, spec: NetworkSpec, people: list[Candidate], w: Weights) -> float:
+    ties = problem.ties
+    inside = {c.id for c in people}
+    return float(
+        sum(
+            1
+            for c in people
+            if sum(1 for nb in ties.neighbors(c.id) if nb in inside) >= w.cohesion_target
+        )
+    )
+
+
+def _relevance(problem: Problem, spec: NetworkSpec, people: list[Candidate], w: Weights) -> float:
+    return float(sum(problem.relevance(c.id, spec.name) for c in people))
+
+
+def _synergy(problem: Problem, spec: NetworkSpec, people: list[Candidate], w: Weights) -> float:
+    return float(sum(spec.synergy_of(a.sector, b.sector) for a, b in combinations(people, 2)))
+
+
+def _dissimilarity(
+    problem: Problem, spec: NetworkSpec, people: list[Candidate], w: Weights
+) -> float:
+    d = problem.dissimilarity
+    if d is None:
+        return 0.0
+    idx = [problem.pool.index(c.id) for c in people]
+    return float(sum(d[i, j] for i, j in combinations(idx, 2)))
+
+
+#: Reference value of every per-network term, by name (``spread`` is global:
+#: the number of distinct people placed, computed in :func:`evaluate`).
+TERM_VALUES: dict[str, TermValue | None] = {
+    "sector": _attribute_pairs("sector"),
+    "actor_type": _attribute_pairs("actor_type"),
+    "area": _attribute_pairs("area"),
+    "attributes": _attributes,
+    "skills": _skills,
+    "new_cross_sector_ties": _new_cross_sector_ties,
+    "cohesion": _cohesion,
+    "relevance": _relevance,
+    "synergy": _synergy,
+    "spread": None,
+    "dissimilarity": _dissimilarity,
+}
 
 
 def evaluate(problem: Problem, composition: Composition) -> dict[str, dict[str, float]]:
@@ -167,48 +166,17 @@ def evaluate(problem: Problem, composition: Composition) -> dict[str, dict[str, 
     1.0
     """
     pool = problem.pool
-    ties = problem.ties
     out: dict[str, dict[str, float]] = {}
     placed: set[str] = set()
     for spec in problem.networks:
         members = list(composition.members.get(spec.name, ()))
         placed.update(members)
         people = [pool[m] for m in members]
-        terms: dict[str, float] = dict.fromkeys(TERMS, 0.0)
-        terms["sector"] = float(_mismatched_pairs([c.sector for c in people]))
-        terms["actor_type"] = float(_mismatched_pairs([c.actor_type for c in people]))
-        terms["area"] = float(_mismatched_pairs([c.area for c in people]))
         w = problem.network_weights(spec.name)
-        terms["attributes"] = float(
-            sum(
-                w.attribute_factor(a) * _mismatched_pairs([c.attribute(a) for c in people])
-                for a in problem.attributes
-            )
-        )
-        s = len(people)
-        skill_counts = Counter(k for c in people for k in c.skills)
-        terms["skills"] = float(sum(k * (s - k) for k in skill_counts.values()))
-        new_cross = 0
-        synergy = 0.0
-        for a, b in combinations(people, 2):
-            if a.sector != b.sector and not ties.has_edge(a.id, b.id):
-                new_cross += 1
-            synergy += spec.synergy_of(a.sector, b.sector)
-        terms["new_cross_sector_ties"] = float(new_cross)
-        terms["synergy"] = synergy
-        member_set = set(members)
-        terms["cohesion"] = float(
-            sum(
-                1
-                for m in members
-                if sum(1 for nb in ties.neighbors(m) if nb in member_set) >= w.cohesion_target
-            )
-        )
-        terms["relevance"] = float(sum(problem.relevance(m, spec.name) for m in members))
-        if problem.dissimilarity is not None:
-            idx = [pool.index(m) for m in members]
-            d = problem.dissimilarity
-            terms["dissimilarity"] = float(sum(d[i, j] for i, j in combinations(idx, 2)))
+        terms: dict[str, float] = dict.fromkeys(TERMS, 0.0)
+        for name, value in TERM_VALUES.items():
+            if value is not None:
+                terms[name] = value(problem, spec, people, w)
         out[spec.name] = terms
     out["*"] = {"spread": float(len(placed))}
     return out

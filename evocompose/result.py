@@ -1,21 +1,28 @@
-"""The answer: :class:`Composition` (who sits where) and :class:`Result` (how good, how sure)."""
+"""How a solve went: :class:`Result` (how good, how sure), :class:`SolveStatus`,
+:class:`Progress` (one improvement, as it happens) and :class:`SolveStats`
+(typed figures every backend fills in where they apply).
+
+A :class:`Result` is built once, by :meth:`Result.scored`, and never changed
+afterwards: its objective and terms are recomputed from the composition with
+the reference evaluation (:mod:`evocompose.objective`), never taken from a
+solver's own arithmetic.
+"""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from evocompose.errors import CompositionError
+from evocompose.objective import breakdown
 
 if TYPE_CHECKING:
-    from evocompose.check import Violation
+    from evocompose.composition import Composition
     from evocompose.data import Problem
 
-__all__ = ["Composition", "Result", "SolveStatus"]
+__all__ = ["PhaseStats", "Progress", "Result", "SolveStats", "SolveStatus"]
 
 
 class SolveStatus(enum.Enum):
@@ -37,143 +44,125 @@ class SolveStatus(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Composition:
-    """Which candidates sit in which network, and the slot each network meets in.
+class Progress:
+    """One improving composition, reported while a solve runs.
 
-    Parameters
+    Attributes
     ----------
-    members : mapping of str to iterable of str
-        Network name to member ids; stored sorted.
-    slots : mapping of str to str or None
-        Network name to its meeting slot (``None`` when not chosen).
-
-    Examples
-    --------
-    >>> c = Composition({"food": ["s2", "s1"]}, {"food": "tue-evening"})
-    >>> c.members["food"]
-    ('s1', 's2')
-    >>> c.to_frame().columns.tolist()
-    ['network', 'candidate_id', 'slot']
+    seconds : float
+        Wall-clock seconds since the solve started.
+    objective : float
+        Weighted objective of the new best composition.
+    bound : float or None
+        Best proven upper bound at that moment (``None`` when none is known).
+    source : str
+        Which backend or phase found it (``"cpsat"``, ``"search"``, ...).
     """
 
-    members: Mapping[str, tuple[str, ...]]
-    slots: Mapping[str, str | None] = field(default_factory=dict)
-
-    def __init__(
-        self,
-        members: Mapping[str, Iterable[str]],
-        slots: Mapping[str, str | None] | None = None,
-    ) -> None:
-        m: dict[str, tuple[str, ...]] = {}
-        for net, ids in members.items():
-            ids_t = tuple(str(i) for i in ids)
-            if len(set(ids_t)) != len(ids_t):
-                dup = next(i for i in ids_t if ids_t.count(i) > 1)
-                raise CompositionError(
-                    f"network {net!r} lists the same person twice; list each member once",
-                    column="candidate_id",
-                    value=dup,
-                )
-            m[str(net)] = tuple(sorted(ids_t))
-        s = {str(k): (None if v is None else str(v)) for k, v in (slots or {}).items()}
-        object.__setattr__(self, "members", m)
-        object.__setattr__(self, "slots", s)
-
-    def __hash__(self) -> int:
-        return hash(
-            (tuple(sorted(self.members.items())), tuple(sorted(self.slots.items(), key=str)))
-        )
+    seconds: float
+    objective: float
+    bound: float | None
+    source: str = ""
 
     @property
-    def networks(self) -> tuple[str, ...]:
-        """Network names present in the composition."""
-        return tuple(self.members)
+    def gap(self) -> float | None:
+        """Relative gap ``(bound - objective) / max(1, |bound|)`` (``None`` without a bound)."""
+        if self.bound is None:
+            return None
+        return (self.bound - self.objective) / max(1.0, abs(self.bound))
 
-    def networks_of(self, cid: str) -> tuple[str, ...]:
-        """The networks a candidate sits in."""
-        return tuple(n for n, ids in self.members.items() if cid in ids)
+    def describe(self) -> str:
+        """One line with the figures (no personal data), as ``progress=True`` prints it."""
+        line = f"[{self.source or 'solve'}] {self.seconds:7.2f} s  objective {self.objective:,.3f}"
+        if self.bound is not None:
+            line += f"  bound {self.bound:,.3f}  gap {self.gap:.2%}"
+        return line
 
-    def size(self, network: str) -> int:
-        """Number of members of a network."""
-        return len(self.members.get(network, ()))
 
-    def placed(self) -> frozenset[str]:
-        """Everybody placed in at least one network."""
-        return frozenset(i for ids in self.members.values() for i in ids)
+@dataclass(frozen=True)
+class PhaseStats:
+    """One phase or stage of a solve (a lexicographic stage, a phase of ``auto``).
 
-    def to_frame(
-        self, problem: Problem | None = None, *, pseudonymise: bool = False
-    ) -> pd.DataFrame:
-        """One row per membership: ``network, candidate_id, slot``.
+    Attributes
+    ----------
+    name : str
+        E.g. ``"relevance"`` (a lexicographic stage) or ``"start"``.
+    status : str
+        The phase's own outcome.
+    objective : float or None
+        The phase's value (the stage's term, or the weighted objective).
+    bound : float or None
+    seconds : float
+    """
 
-        Parameters
-        ----------
-        problem : Problem, optional
-            When given, adds ``name, organisation, sector, actor_type, area,
-            external`` and the member's relevance to the network.
-        pseudonymise : bool
-            Drop ``name`` and ``organisation`` (personal data) from the output.
-        """
-        rows: list[dict[str, Any]] = []
-        for net, ids in self.members.items():
-            for cid in ids:
-                row: dict[str, Any] = {
-                    "network": net,
-                    "candidate_id": cid,
-                    "slot": self.slots.get(net),
-                }
-                if problem is not None:
-                    c = problem.pool[cid]
-                    if not pseudonymise:
-                        row["name"] = c.name
-                        row["organisation"] = c.organisation
-                    row.update(
-                        sector=c.sector,
-                        actor_type=c.actor_type,
-                        area=c.area,
-                        external=c.external,
-                        relevance=problem.relevance(cid, net)
-                        if net in problem.network_names
-                        else None,
-                    )
-                rows.append(row)
-        cols = ["network", "candidate_id", "slot"]
-        return pd.DataFrame(rows, columns=cols if not rows else None)
+    name: str
+    status: str = ""
+    objective: float | None = None
+    bound: float | None = None
+    seconds: float = 0.0
 
-    @classmethod
-    def from_frame(cls, frame: pd.DataFrame, source: str | None = None) -> Composition:
-        """Build from a table with columns ``network, candidate_id`` (and optionally ``slot``).
 
-        See :func:`evocompose.read_composition` for the validating reader.
-        """
-        members: dict[str, list[str]] = {}
-        slots: dict[str, str | None] = {}
-        for net, cid, slot in zip(
-            frame["network"].astype(str),
-            frame["candidate_id"].astype(str),
-            frame["slot"] if "slot" in frame.columns else [None] * len(frame),
-            strict=True,
-        ):
-            members.setdefault(net, []).append(cid)
-            if (
-                slot is not None
-                and not (isinstance(slot, float) and slot != slot)
-                and str(slot) != ""
-            ):
-                slots[net] = str(slot)
-        return cls(members, slots)
+@dataclass(frozen=True)
+class SolveStats:
+    """Figures of one solve, each ``None`` where it does not apply.
 
-    def is_feasible(self, problem: Problem) -> bool:
-        """Whether the composition passes every hard rule of ``problem`` (see :func:`evocompose.check`)."""
-        from evocompose.check import check
+    Attributes
+    ----------
+    path : str or None
+        Which way the backend went (``"cpsat"``, ``"search"``, ``"mdgp"``,
+        ``"decomposed"``, ...).
+    start : str or None
+        Where the first composition came from (``"hint"``, ``"repair"``, ...).
+    build_seconds : float or None
+        Model building or compilation.
+    first_solution_seconds : float or None
+    iterations : int or None
+        Local-search iterations.
+    branches, conflicts : int or None
+        CP-SAT search figures.
+    num_variables, num_constraints : int or None
+        CP-SAT model size.
+    proven_bound : float or None
+        A bound CP-SAT proved on the whole problem, kept even when the solve
+        returned no composition of its own (then ``Result.bound`` is
+        ``None``, as a bound is reported only beside a composition).
+    solver_objective : float or None
+        The backend's own value of its composition (for cross-checking the
+        reference evaluation).
+    rounding_error_bound : float or None
+        How far the solver's integer-scaled objective may differ from the exact one.
+    objective_mismatch : float or None
+        Reference objective minus solver objective, set only when it exceeds
+        the rounding bound (a modelling error; never expected).
+    phases : tuple of PhaseStats
+        Stages and phases in order.
+    details : mapping
+        Backend-specific figures, for people reading them; no other module
+        reads them. Read-only.
+    """
 
-        return not check(problem, self)
+    path: str | None = None
+    start: str | None = None
+    build_seconds: float | None = None
+    first_solution_seconds: float | None = None
+    iterations: int | None = None
+    branches: int | None = None
+    conflicts: int | None = None
+    num_variables: int | None = None
+    num_constraints: int | None = None
+    proven_bound: float | None = None
+    solver_objective: float | None = None
+    rounding_error_bound: float | None = None
+    objective_mismatch: float | None = None
+    phases: tuple[PhaseStats, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
 
-    def violations(self, problem: Problem) -> list[Violation]:
-        """The list of broken rules (empty when feasible)."""
-        from evocompose.check import check
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "phases", tuple(self.phases))
+        object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
 
-        return check(problem, self)
+    def __hash__(self) -> int:
+        return hash((self.path, self.start, self.iterations, self.proven_bound))
 
 
 @dataclass(frozen=True)
@@ -188,23 +177,31 @@ class Result:
     objective : float or None
         Weighted objective of ``composition`` (see :mod:`evocompose.objective`).
     bound : float or None
-        Best proven upper bound on the objective (``None`` when the solver
-        proves none, e.g. local search).
+        Best proven upper bound on the objective (``None`` when no bound is
+        known, e.g. local search alone). With ``OPTIMAL`` it equals the
+        objective.
     gap : float or None
         Relative gap ``(bound - objective) / max(1, |bound|)``.
+    bound_proven : bool
+        Whether ``bound`` is proven (always, when there is one: evocompose
+        reports no estimated bounds).
+    bound_source : str or None
+        Where the bound came from, e.g. ``"cpsat"``.
     runtime : float
         Wall-clock seconds.
     seed, workers : int
+    deterministic : bool
+        Whether the budget was counted in deterministic units.
     solver : str
         Backend name and version, e.g. ``"cpsat 9.15.6755"``.
     terms : dict
         Objective broken down by term (raw values, summed over networks).
     weighted_terms : dict
         Each term times its weight.
-    history : list of (float, float, float or None)
+    history : tuple of (float, float, float or None)
         ``(seconds, objective, bound)`` each time a better composition was found.
-    stats : dict
-        Backend-specific figures (model size, branches, ...).
+    stats : SolveStats
+        Figures of the solve (model size, iterations, phases, ...).
     """
 
     status: SolveStatus
@@ -212,14 +209,17 @@ class Result:
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
+    bound_proven: bool = False
+    bound_source: str | None = None
     runtime: float = 0.0
     seed: int = 0
     workers: int = 1
+    deterministic: bool = False
     solver: str = ""
     terms: Mapping[str, float] = field(default_factory=dict)
     weighted_terms: Mapping[str, float] = field(default_factory=dict)
     history: tuple[tuple[float, float, float | None], ...] = ()
-    stats: Mapping[str, Any] = field(default_factory=dict)
+    stats: SolveStats = field(default_factory=SolveStats)
 
     def __hash__(self) -> int:
         return hash((self.status, self.composition, self.objective))
@@ -232,12 +232,14 @@ class Result:
         composition: Composition | None,
         *,
         bound: float | None = None,
+        bound_source: str | None = None,
         runtime: float = 0.0,
         seed: int = 0,
         workers: int = 1,
+        deterministic: bool = False,
         solver: str = "",
         history: tuple[tuple[float, float, float | None], ...] = (),
-        stats: Mapping[str, Any] | None = None,
+        stats: SolveStats | None = None,
     ) -> Result:
         """A result whose objective and terms are recomputed from ``composition``.
 
@@ -245,18 +247,22 @@ class Result:
         objective is always the reference one
         (:func:`evocompose.objective.breakdown`), never a solver's own
         arithmetic. A ``bound`` below the objective (float rounding) is
-        raised to it; the gap is ``(bound - objective) / max(1, |bound|)``.
+        raised to it, and with ``OPTIMAL`` a bound is the objective, so that
+        an optimal result always shows a gap of 0 (in lexicographic mode
+        there is no bound on the weighted sum); the gap is
+        ``(bound - objective) / max(1, |bound|)``. Without a composition no
+        bound is reported (it stays in ``stats.proven_bound``).
         """
-        from evocompose.objective import breakdown
-
         objective: float | None = None
         gap: float | None = None
         raw: dict[str, float] = {}
         weighted: dict[str, float] = {}
         if composition is None:
-            bound = None  # a bound is reported only beside a composition
+            bound = None
         else:
             objective, raw, weighted = breakdown(problem, composition)
+            if status is SolveStatus.OPTIMAL and bound is not None:
+                bound = objective  # proven equal; any difference is float rounding
             if bound is not None:
                 bound = max(bound, objective)
                 gap = (bound - objective) / max(1.0, abs(bound))
@@ -266,14 +272,17 @@ class Result:
             objective=objective,
             bound=bound,
             gap=gap,
+            bound_proven=bound is not None,
+            bound_source=bound_source if bound is not None else None,
             runtime=runtime,
             seed=seed,
             workers=workers,
+            deterministic=deterministic,
             solver=solver,
             terms=raw,
             weighted_terms=weighted,
             history=history,
-            stats=stats if stats is not None else {},
+            stats=stats if stats is not None else SolveStats(),
         )
 
     @property
@@ -289,7 +298,8 @@ class Result:
         if self.objective is not None:
             lines.append(f"Objective: {self.objective:,.2f}")
         if self.bound is not None:
-            lines.append(f"Best bound: {self.bound:,.2f}")
+            source = f" ({self.bound_source})" if self.bound_source else ""
+            lines.append(f"Best bound: {self.bound:,.2f}{source}")
         if self.gap is not None:
             lines.append(f"Gap: {self.gap:.2%}")
         lines.append(f"Runtime: {self.runtime:.2f} s")

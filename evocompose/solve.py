@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from evocompose.errors import SolverError
+from evocompose.solvers import get_backend
+from evocompose.solvers.contract import ProgressFn, SolveOptions
 
 if TYPE_CHECKING:
+    from evocompose.composition import Composition
     from evocompose.data import Problem
-    from evocompose.result import Composition, Result
+    from evocompose.result import Result
 
 __all__ = ["solve"]
 
@@ -20,7 +21,7 @@ def solve(
     time_limit: float = 10.0,
     seed: int = 0,
     workers: int = 2,
-    progress: Callable[[Any], None] | bool | None = None,
+    progress: ProgressFn | bool | None = None,
     solver: str = "auto",
     hint: Composition | None = None,
     log: bool = False,
@@ -42,18 +43,21 @@ def solve(
         always with ``deterministic=True``; a search cut by a wall-clock time
         limit depends on timing.
     progress : callable or bool, optional
-        Called with a :class:`~evocompose.solvers.cpsat.Progress`
-        ``(seconds, objective, bound)`` at each improving solution; ``True``
-        prints one line per improvement (no personal data).
-    solver : {"auto", "cpsat", "search"}
+        Called with a :class:`~evocompose.result.Progress`
+        ``(seconds, objective, bound, source)`` at each improving
+        composition; ``True`` prints one line per improvement (no personal
+        data).
+    solver : {"auto", "cpsat", "search", "mdgp"} or a registered name
         Backend. ``"cpsat"``: the exact CP-SAT model (proves bounds and
         optimality). ``"search"``: local search for large pools and pairwise
-        dissimilarity (fast, proves nothing). ``"auto"``: a fast start (each
-        network solved alone with CP-SAT, for weighted problems of at most
-        2,000 candidate-network pairs; local search otherwise), then CP-SAT
-        on the full model from that start; small models go to CP-SAT alone,
-        pure grouping problems and large dissimilarity matrices to search
-        alone (see :mod:`evocompose.solvers.auto`).
+        dissimilarity (fast, proves nothing). ``"mdgp"``: the compiled
+        engine for pure grouping problems (everyone placed once, sizes and a
+        dissimilarity matrix only). ``"auto"``: a fast start (each network
+        solved alone with CP-SAT, for weighted problems of at most 2,000
+        candidate-network pairs; local search otherwise), then CP-SAT on the
+        full model from that start; small models go to CP-SAT alone, pure
+        grouping problems and large dissimilarity matrices to search alone
+        (see :mod:`evocompose.solvers.auto`).
     hint : Composition, optional
         A starting composition (solution hint).
     log : bool
@@ -76,32 +80,24 @@ def solve(
     Raises
     ------
     SolverError
-        Unknown or unavailable backend, or a model the backend cannot handle.
+        Unknown backend, bad options, or a problem that uses a rule or term
+        the backend does not implement (the message names it; no backend
+        ever ignores a rule).
 
     Examples
     --------
     >>> import evocompose as evo
-    >>> from evocompose.solve import solve
     >>> r = solve(evo.datasets.tiny(), time_limit=5)
     >>> r.status.value, r.composition.size("a") + r.composition.size("b")
     ('OPTIMAL', 6)
     """
-    from evocompose.solvers import BACKENDS
-
-    backend = BACKENDS.get(solver)
-    if backend is None:
-        raise SolverError(f"unknown solver; use one of {', '.join(sorted(BACKENDS))}", value=solver)
-    if time_limit <= 0:
-        raise SolverError("time_limit must be > 0 seconds", value=time_limit)
-    if workers < 1:
-        raise SolverError("workers must be >= 1", value=workers)
-    return backend(
-        problem,
+    options = SolveOptions(
         time_limit=time_limit,
         seed=seed,
         workers=workers,
-        progress=progress,
-        hint=hint,
-        log=log,
         deterministic=deterministic,
+        progress=progress,
+        log=log,
+        hint=hint,
     )
+    return get_backend(solver).run(problem, options)

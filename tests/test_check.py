@@ -88,7 +88,7 @@ def test_feasible_rich_problem_gives_no_violation() -> None:
         quotas=(Quota("sector", ("agriculture",), min=0.25, max=0.5, unit="share"),),
         skills=(SkillRequirement("marketing", 1),),
         meeting=MeetingRule(quorum=0.75, slots=("tue-evening",)),
-        max_per_organisation=1,
+        max_per={"organisation": 1},
         include=("p1",),
         exclude=("p5",),
         min_known=1,
@@ -105,7 +105,6 @@ def test_feasible_rich_problem_gives_no_violation() -> None:
     )
     comp = Composition({"a": ["p1", "p2", "p3", "p4"], "b": ["p5", "p6"]}, {"a": "tue-evening"})
     assert check(problem, comp) == []
-    assert comp.is_feasible(problem)
     assert_feasible(problem, comp)
     report = check_report(problem, comp)
     assert report.empty
@@ -287,13 +286,30 @@ def test_quota_max_share_rounding(share: float, size: int, count: int, ok: bool)
     assert (found == []) is ok
 
 
-def test_organisation() -> None:
+def test_max_per_organisation() -> None:
     cands = people(6)
     cands[1] = cand("p2", organisation="Org p1")
-    problem = make([NetworkSpec("a", min_size=2, max_size=3, max_per_organisation=1)], cands)
+    problem = make([NetworkSpec("a", min_size=2, max_size=3, max_per={"organisation": 1})], cands)
     v = only(problem, Composition({"a": ["p1", "p2", "p3"]}))
-    assert (v.rule, v.network, v.people) == ("organisation", "a", ("p1", "p2"))
-    assert v.detail == {"organisation": "Org p1", "count": 2, "max": 1}
+    assert (v.rule, v.network, v.people) == ("max_per", "a", ("p1", "p2"))
+    assert v.detail == {"field": "organisation", "value": "Org p1", "count": 2, "max": 1}
+
+
+def test_max_per_any_field_each_limit_on_its_own() -> None:
+    cands = [cand(f"p{k}", area="north" if k <= 3 else "south") for k in range(1, 7)]
+    cands[1] = cand("p2", organisation="Org p1", area="north")
+    spec = NetworkSpec("a", min_size=2, max_size=5, max_per={"organisation": 1, "area": 2})
+    problem = make([spec], cands)
+    assert check(problem, Composition({"a": ["p1", "p3", "p4", "p5"]})) == []
+    found = check(problem, Composition({"a": ["p1", "p2", "p3", "p4"]}))
+    assert sorted((x.rule, x.detail["field"], x.people) for x in found) == [
+        ("max_per", "area", ("p1", "p2", "p3")),
+        ("max_per", "organisation", ("p1", "p2")),
+    ]
+    # an empty value counts as a value of its own
+    blank = [cand(f"p{k}", area="") for k in range(1, 4)]
+    problem = make([NetworkSpec("a", min_size=1, max_size=3, max_per={"area": 1})], blank)
+    assert [x.detail["value"] for x in check(problem, Composition({"a": ["p1", "p2"]}))] == [""]
 
 
 def test_skill() -> None:

@@ -74,26 +74,12 @@ def problems(draw: Any) -> Problem:
             field = draw(st.sampled_from(["sector", "actor_type"]))
             values = (sectors[0],) if field == "sector" else ("private",)
             if unit == "count":
-                quotas.append(
-                    Quota(
-                        field,
-                        values,
-                        min=draw(st.sampled_from([None, 1])),
-                        max=draw(st.sampled_from([None, 1, 2])),
-                    )
-                )
+                lo_q, hi_q = draw(st.sampled_from([None, 1])), draw(st.sampled_from([None, 1, 2]))
             else:
-                quotas.append(
-                    Quota(
-                        field,
-                        values,
-                        min=draw(st.sampled_from([None, 0.34, 0.5])),
-                        max=draw(st.sampled_from([None, 0.67])),
-                        unit="share",
-                    )
-                )
-            if quotas[-1].min is None and quotas[-1].max is None:
-                quotas.pop()
+                lo_q = draw(st.sampled_from([None, 0.34, 0.5]))
+                hi_q = draw(st.sampled_from([None, 0.67]))
+            if lo_q is not None or hi_q is not None:
+                quotas.append(Quota(field, values, min=lo_q, max=hi_q, unit=unit))
         skills = (
             (SkillRequirement("k1", 1),)
             if draw(st.booleans()) and any("k1" in c.skills for c in cands)
@@ -117,7 +103,14 @@ def problems(draw: Any) -> Problem:
                 quotas=tuple(quotas),
                 skills=skills,
                 meeting=meeting,
-                max_per_organisation=draw(st.sampled_from([None, 1, 2])),
+                max_per={
+                    f: k
+                    for f, k in (
+                        ("organisation", draw(st.sampled_from([None, 1, 2]))),
+                        ("area", draw(st.sampled_from([None, None, 1]))),
+                    )
+                    if k is not None
+                },
                 min_relevance=draw(st.sampled_from([None, 0.25])),
                 include=(f"p{draw(st.integers(0, n - 1))}",)
                 if draw(st.integers(0, 4)) == 0
@@ -186,9 +179,9 @@ def _net_ok(p: Problem, spec: NetworkSpec, mem: tuple[str, ...]) -> bool:
     for r in spec.skills:
         if sum(r.skill in c.skills for c in people) < r.min:
             return False
-    if spec.max_per_organisation is not None:
-        orgs = [c.organisation for c in people]
-        if any(orgs.count(o) > spec.max_per_organisation for o in orgs):
+    for limit in spec.max_per:
+        values = [c.attribute(limit.field) for c in people]
+        if any(values.count(v) > limit.max for v in values):
             return False
     if spec.meeting is not None and s > 0:
         slots = spec.meeting.slots or pool.slots
@@ -275,7 +268,7 @@ def test_cpsat_matches_brute_force(problem: Problem) -> None:
     assert r.composition is not None
     assert check_mod.check(problem, r.composition) == []
     assert r.objective == pytest.approx(best, abs=1e-6)
-    assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
+    assert r.objective == pytest.approx(r.stats.solver_objective, abs=1e-6)
     assert r.bound == pytest.approx(best, abs=1e-6)
     # the objective recomputed from the composition is also the reference value
     assert weighted_total(problem, evaluate(problem, r.composition)) == pytest.approx(
@@ -351,7 +344,7 @@ def test_cpsat_synergy_matches_brute_force(problem: Problem) -> None:
     assert r.status is SolveStatus.OPTIMAL
     assert r.composition is not None
     assert r.objective == pytest.approx(best, abs=1e-6)
-    assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
+    assert r.objective == pytest.approx(r.stats.solver_objective, abs=1e-6)
     assert r.bound == pytest.approx(best, abs=1e-6)
     # a (completed) hint of the optimum changes nothing
     again = solve(problem, time_limit=10, workers=1, solver="cpsat", hint=r.composition)
@@ -400,9 +393,9 @@ def test_synergy_star_exact_on_every_count() -> None:
                     comp = Composition({"n0": inc})
                     assert weighted_total(p, evaluate(p, comp)) == pytest.approx(expected)
                     r = solve(p, time_limit=10, workers=1)
-                    assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
+                    assert r.objective == pytest.approx(r.stats.solver_objective, abs=1e-6)
                     if s is spec_exact:
                         assert r.status is SolveStatus.OPTIMAL
                         assert r.objective == pytest.approx(expected, abs=1e-6)
-                        assert r.stats["solver_objective"] == pytest.approx(expected, abs=1e-6)
+                        assert r.stats.solver_objective == pytest.approx(expected, abs=1e-6)
                         assert r.bound == pytest.approx(expected, abs=1e-6)

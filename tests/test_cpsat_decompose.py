@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import evocompose as evo
 from evocompose.check import check
+from evocompose.composition import Composition
 from evocompose.objective import evaluate, weighted_total
-from evocompose.result import Composition, SolveStatus
+from evocompose.result import SolveStatus
 from evocompose.solve import solve
+from evocompose.solvers.contract import SolveOptions
 from evocompose.solvers.cpsat import solve_cpsat
 from evocompose.solvers.cpsat.decompose import (
     block_subproblem,
@@ -56,8 +58,8 @@ def test_auto_decomposed_path_reports_a_bound_and_a_feasible_composition() -> No
 def test_cuts_leave_the_optimum_unchanged() -> None:
     """Both models (with and without the redundant cuts) prove the same optimum."""
     p = evo.datasets.stevns(seed=2, n=80)
-    a = solve_cpsat(p, time_limit=30, seed=0, workers=2, cuts=True)
-    b = solve_cpsat(p, time_limit=30, seed=0, workers=2, cuts=False)
+    a = solve_cpsat(p, SolveOptions(time_limit=30, seed=0, workers=2), cuts=True)
+    b = solve_cpsat(p, SolveOptions(time_limit=30, seed=0, workers=2), cuts=False)
     assert a.status is SolveStatus.OPTIMAL and b.status is SolveStatus.OPTIMAL
     assert a.objective is not None and b.objective is not None
     assert abs(a.objective - b.objective) < 1e-6
@@ -68,7 +70,9 @@ def test_cuts_keep_hinted_solutions_feasible() -> None:
     p = evo.datasets.stevns(seed=0, n=120)
     start = solve_sequential(p, time_limit=3.0, seed=0, workers=2, deterministic=True)
     assert start is not None
-    r = solve_cpsat(p, time_limit=2.0, seed=0, workers=2, hint=start, deterministic=True)
+    r = solve_cpsat(
+        p, SolveOptions(time_limit=2.0, seed=0, workers=2, hint=start, deterministic=True)
+    )
     assert r.objective is not None
     assert r.objective >= weighted_total(p, evaluate(p, start)) - 1e-6
     assert isinstance(r.composition, Composition)

@@ -7,6 +7,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+import evocompose as evo
 from evocompose import (
     BridgeRule,
     Candidate,
@@ -21,6 +22,7 @@ from evocompose import (
 )
 from evocompose.result import Result
 from evocompose.solve import solve
+from evocompose.solvers.cpsat import build_model
 
 check = pytest.importorskip("evocompose.check").check
 
@@ -58,7 +60,7 @@ def run(problem: Problem) -> Result:
     if r.status.has_solution:
         assert r.composition is not None
         assert check(problem, r.composition) == []
-        assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
+        assert r.objective == pytest.approx(r.stats.solver_objective, abs=1e-6)
     return r
 
 
@@ -140,11 +142,35 @@ def test_skill_requirement() -> None:
 
 def test_max_per_organisation() -> None:
     orgs = ["o1", "o1", "o1", "o2", "o2", "o2"]
-    nets = (NetworkSpec("a", min_size=2, max_size=4, max_per_organisation=1),)
+    nets = (NetworkSpec("a", min_size=2, max_size=4, max_per={"organisation": 1}),)
     r = run(make(n=6, nets=nets, orgs=orgs))
     assert len(members(r, "a")) == 2
-    nets = (NetworkSpec("a", min_size=3, max_size=4, max_per_organisation=1),)
+    nets = (NetworkSpec("a", min_size=3, max_size=4, max_per={"organisation": 1}),)
     assert run(make(n=6, nets=nets, orgs=orgs)).status is SolveStatus.INFEASIBLE
+
+
+def test_max_per_any_field_and_named_constraints() -> None:
+    # per area: at most 2 of each area; three areas of two people, at most one per organisation
+    orgs = ["o1", "o2", "o3", "o1", "o2", "o3"]
+    p = make(n=6, nets=(NetworkSpec("a", min_size=4, max_size=6),), orgs=orgs)
+    areas = ["n", "n", "n", "s", "s", "s"]
+    pool = evo.Pool(
+        tuple(
+            evo.Candidate(**{**c.__dict__, "area": areas[k]})
+            for k, c in enumerate(p.pool.candidates)
+        )
+    )
+    spec = NetworkSpec("a", min_size=3, max_size=6, max_per={"area": 2, "organisation": 1})
+    q = p.replace(pool=pool, networks=(spec,))
+    r = run(q)
+    got = members(r, "a")
+    assert len(got) == 3 and evo.check(q, r.composition) == []  # type: ignore[arg-type]
+    spec4 = NetworkSpec("a", min_size=4, max_size=6, max_per={"area": 2})
+    r4 = run(q.replace(networks=(spec4,)))
+    assert len(members(r4, "a")) == 4
+    assert evo.check(q.replace(networks=(spec4,)), r4.composition) == []  # type: ignore[arg-type]
+    names = [c.name for c in build_model(q).model.proto.constraints if c.name.startswith("max_per")]
+    assert "max_per[a][area=n <= 2]" in names and "max_per[a][organisation=o1 <= 1]" in names
 
 
 def test_meeting_full_quorum_and_partial() -> None:
@@ -216,7 +242,7 @@ def test_bridge(mode: str) -> None:
 
 def test_synergy_centres_cover_every_pair_once() -> None:
     """Each synergy pair is linearised once, around the end with most pairs."""
-    from evocompose.solvers.cpsat.objective import _synergy_centres
+    from evocompose.solvers.cpsat.terms import _synergy_centres
 
     pairs = [("a", "b"), ("a", "c"), ("a", "d"), ("b", "c"), ("d", "e")]
     star = _synergy_centres(pairs)
@@ -227,8 +253,8 @@ def test_synergy_centres_cover_every_pair_once() -> None:
 
 def test_synergy_model_has_no_products() -> None:
     """Synergy is linear (one-hot hull formulation), no multiplication constraints."""
-    from evocompose.solvers.cpsat.model import build_model
-    from evocompose.solvers.cpsat.objective import build_terms
+    from evocompose.solvers.cpsat.rules import build_model
+    from evocompose.solvers.cpsat.terms import build_terms
 
     spec = NetworkSpec(
         "n", min_size=2, max_size=6, synergy={("agri", "food"): 1.0, ("food", "tour"): 0.5}
@@ -243,8 +269,8 @@ def test_synergy_model_has_no_products() -> None:
 def test_hint_is_completed_when_feasible() -> None:
     """A feasible composition hints every variable; a broken one only the members."""
     from evocompose import Composition
-    from evocompose.solvers.cpsat.model import build_model
-    from evocompose.solvers.cpsat.objective import build_terms
+    from evocompose.solvers.cpsat.rules import build_model
+    from evocompose.solvers.cpsat.terms import build_terms
 
     spec = NetworkSpec("a", min_size=2, max_size=3, synergy={("agri", "food"): 1.0})
     problem = make(nets=(spec,), weights=Weights(relevance=0.0, cohesion=1.0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -11,7 +12,7 @@ import pytest
 
 import evocompose as evo
 from evocompose import Candidate, NetworkSpec, Pool, Problem, ProblemError
-from evocompose.constraints import MeetingRule, Quota, SkillRequirement
+from evocompose.constraints import BridgeRule, MaxPer, MeetingRule, Quota, SkillRequirement
 from evocompose.errors import EvocomposeError, NetworkSpecError
 
 
@@ -118,22 +119,41 @@ def test_problem_validation(
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "column"),
+    ("build", "column", "network"),
     [
-        ({"min_size": 3, "max_size": 2}, "min_size"),
-        ({"name": "a b"}, "name"),
-        ({"min_relevance": 1.5}, "min_relevance"),
-        ({"quotas": (Quota("sector", ("food",), min=0.5, max=0.2, unit="share"),)}, "quota"),
-        ({"quotas": (Quota("sector", ("food",), max=1.5, unit="share"),)}, "quota"),
-        ({"include": ("a",), "exclude": ("a",)}, "include"),
-        ({"meeting": MeetingRule(0.0)}, "meeting.quorum"),
+        (lambda: NetworkSpec("x", min_size=3, max_size=2), "min_size", "x"),
+        (lambda: NetworkSpec("a b"), "name", "a b"),
+        (lambda: NetworkSpec("x", min_relevance=1.5), "min_relevance", "x"),
+        (lambda: NetworkSpec("x", include=("a",), exclude=("a",)), "include", "x"),
+        (
+            lambda: NetworkSpec("x", max_size=3, quotas=(Quota("sector", ("f",), min=4),)),
+            "quota",
+            "x",
+        ),
+        (lambda: NetworkSpec("x", max_per={"area": 0}), "max_per.area", "x"),
+        (lambda: NetworkSpec("x", max_per={"area": 1, "sector": 2, **{"area": 1}}), None, None),
+        # each rule validates itself, before any network sees it
+        (lambda: Quota("sector", ("food",), min=0.5, max=0.2, unit="share"), "quota", None),
+        (lambda: Quota("sector", ("food",), max=1.5, unit="share"), "quota", None),
+        (lambda: Quota("sector", ("food",), min=1.5), "quota", None),
+        (lambda: Quota("sector", ()), "quota", None),
+        (lambda: MeetingRule(0.0), "meeting.quorum", None),
+        (lambda: MeetingRule(1.0, ("someday",)), "meeting.slots", None),
+        (lambda: SkillRequirement("export", -1), "skill", None),
+        (lambda: BridgeRule(min=-1), "bridge", None),
+        (lambda: MaxPer("organisation", 0), "max_per.organisation", None),
     ],
 )
-def test_network_spec_validation(kwargs: dict[str, Any], column: str) -> None:
-    kwargs = {"name": "x", **kwargs}
+def test_rule_and_spec_validation(
+    build: Callable[[], object], column: str | None, network: str | None
+) -> None:
+    if column is None:  # a valid spec (a dict cannot name a field twice)
+        build()
+        return
     with pytest.raises(NetworkSpecError) as info:
-        NetworkSpec(**kwargs)
+        build()
     assert info.value.column == column
+    assert info.value.network == network
     assert isinstance(info.value, EvocomposeError)
 
 

@@ -52,7 +52,7 @@ def test_respects_sizes_capacity_sharing_pins(stevns: evo.Problem, strategy: str
         nets = comp.networks_of(cid)
         assert len(nets) <= stevns.capacity(cid)
         assert all(stevns.may_share(a, b) for a, b in combinations(nets, 2))
-    rules = {v.rule for v in comp.violations(stevns)}
+    rules = {v.rule for v in evo.check(stevns, comp)}
     assert not rules & {"size", "capacity", "sharing", "eligibility", "include", "conflict"}
 
 

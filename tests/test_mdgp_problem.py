@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from evocompose.check import check
-from evocompose.datasets.mdgp_problem import read
-from evocompose.datasets.mdgplib import parse_mdgplib
+from evocompose.composition import Composition
+from evocompose.datasets.mdgplib import parse_mdgplib, read
 from evocompose.objective import evaluate, weighted_total
-from evocompose.result import Composition
-from evocompose.solvers.search.backend import is_pure_mdgp, solve_search
+from evocompose.solvers.contract import SolveOptions
+from evocompose.solvers.search.backend import solve_search
 from evocompose.solvers.search.mdgp import solve_mdgp
+from evocompose.solvers.search.mdgp_backend import BACKEND as MDGP
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mdgp" / "instances"
 N10 = SHARED / "RanReal" / "RanReal_n010_ds_01.txt"
@@ -44,14 +45,15 @@ def test_reader_builds_a_pure_mdgp() -> None:
     assert [s.max_size for s in p.networks] == list(inst.ub)
     assert p.assign_all and p.default_capacity == 1
     assert p.pool["3"].name == "element 3" and p.pool["3"].organisation == "element 3"
-    assert is_pure_mdgp(p)
+    assert MDGP.unsupported(p) == []
 
 
 def test_objective_equals_mdgp_value_and_optimum() -> None:
     inst = parse_mdgplib(N10)
     p = read(N10)
     ref = solve_mdgp(inst.D, inst.lb, inst.ub, time_limit=1.5, seed=3, max_iterations=2000)
-    r = solve_search(p, time_limit=1.5, seed=3, max_iterations=2000)
+    r = solve_search(p, SolveOptions(time_limit=1.5, seed=3), max_iterations=2000)
+    assert r.stats.path == "mdgp"
     assert r.composition is not None and check(p, r.composition) == []
     assert r.objective == pytest.approx(ref.value)
     assert r.objective == pytest.approx(_brute_force(inst.D, inst.lb, inst.ub))

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import evocompose as evo
-from evocompose.objective import TERMS, Weights, breakdown, evaluate, weighted_total
+from evocompose.objective import TERMS, breakdown, evaluate, weighted_total
+from evocompose.weights import Weights
 
 
 def _problem(**changes: object) -> evo.Problem:

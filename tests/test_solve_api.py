@@ -9,9 +9,9 @@ import pytest
 import evocompose as evo
 from evocompose import Composition, NetworkSpec, SolverError, SolveStatus, Weights
 from evocompose.objective import evaluate, weighted_total
+from evocompose.result import Progress
 from evocompose.solve import solve
-from evocompose.solvers import BACKENDS
-from evocompose.solvers.cpsat import Progress
+from evocompose.solvers import backend_names
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +24,9 @@ def test_result_fields(tiny: evo.Problem) -> None:
     assert r.status is SolveStatus.OPTIMAL and r.is_optimal
     assert r.composition is not None
     assert r.objective == pytest.approx(weighted_total(tiny, evaluate(tiny, r.composition)))
-    assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
-    assert r.bound == pytest.approx(r.objective) and r.gap == pytest.approx(0.0)
+    assert r.objective == pytest.approx(r.stats.solver_objective, abs=1e-6)
+    assert r.bound == r.objective and r.gap == 0.0  # OPTIMAL: a gap of exactly 0
+    assert r.bound_proven and r.bound_source == "cpsat"
     assert r.seed == 3 and r.workers == 2
     assert r.solver.startswith("cpsat 9.")
     assert r.runtime > 0
@@ -33,7 +34,7 @@ def test_result_fields(tiny: evo.Problem) -> None:
     assert r.terms["spread"] == len(r.composition.placed())
     assert r.history and r.history[-1][1] == pytest.approx(r.objective)
     for key in ("num_variables", "num_constraints", "branches", "conflicts", "build_seconds"):
-        assert key in r.stats
+        assert getattr(r.stats, key) is not None
     assert "Status: OPTIMAL" in r.summary()
 
 
@@ -73,10 +74,8 @@ def test_time_limit_returns_best_so_far() -> None:
     assert r.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN, SolveStatus.OPTIMAL)
     if r.composition is not None:
         assert r.bound is not None and r.gap is not None and r.gap >= -1e-9
-        assert r.objective == pytest.approx(r.stats["solver_objective"], abs=1e-6)
-        from evocompose.check import check
-
-        assert check(p, r.composition) == []
+        assert r.objective == pytest.approx(r.stats.solver_objective, abs=1e-6)
+        assert evo.check(p, r.composition) == []
 
 
 def test_progress_callback(tiny: evo.Problem, capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,7 +106,7 @@ def test_infeasible_returns_no_composition(tiny: evo.Problem) -> None:
 
 
 def test_backend_selection(tiny: evo.Problem) -> None:
-    assert {"auto", "cpsat", "search"} <= set(BACKENDS)
+    assert {"auto", "cpsat", "search", "mdgp"} <= set(backend_names())
     found = solve(tiny, solver="search", time_limit=1)
     assert found.status is SolveStatus.FEASIBLE  # local search proves nothing
     assert found.bound is None and found.composition is not None
@@ -146,7 +145,7 @@ def test_lexicographic_known_answer(tiny: evo.Problem) -> None:
     mem = set(r.composition.members["a"])
     assert len(mem & {"p1", "p6"}) == 1
     assert r.terms["actor_type"] == 1 and r.terms["relevance"] == 1
-    assert [s["term"] for s in r.stats["stages"]] == ["actor_type", "relevance"]
+    assert [s.name for s in r.stats.phases] == ["actor_type", "relevance"]
     # a weighted solve with a dominant relevance weight picks p1 and p6 instead
     r2 = solve(
         p.replace(weights=Weights(**{**w.__dict__, "mode": "weighted", "relevance": 10.0})),

@@ -199,7 +199,7 @@ def test_network_specs_shape(tables0: Any) -> None:
     for net in nets.values():
         assert 8 <= net["min_size"] <= net["max_size"] <= 15
         assert 0.4 <= net["min_relevance"] <= 0.5
-        assert net["max_per_organisation"] in (1, 2)
+        assert net["max_per"]["organisation"] in (1, 2)
     assert nets["vision"]["meeting"]["quorum"] == 1.0
     ids = set(tables0.candidates["id"])
     g = spec["global"]
@@ -293,11 +293,11 @@ def feasible(cand: pd.DataFrame, ties: pd.DataFrame, spec: Mapping[str, Any]) ->
         size = sum(xs)
         m.add(size >= net["min_size"])
         m.add(size <= net["max_size"])
-        if "max_per_organisation" in net:
-            for _org, idx in c.groupby("organisation").indices.items():
+        for fld, limit in net.get("max_per", {}).items():
+            for _value, idx in c.groupby(fld).indices.items():
                 vs = [x[int(i), name] for i in idx if (int(i), name) in x]
-                if len(vs) > net["max_per_organisation"]:
-                    m.add(sum(vs) <= net["max_per_organisation"])
+                if len(vs) > limit:
+                    m.add(sum(vs) <= limit)
         for q in net.get("quota", []):
             cnt = sum(members(name, _quota_members(c, q, groups)))
             if q.get("unit", "count") == "share":

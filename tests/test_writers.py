@@ -52,7 +52,7 @@ def test_problem_round_trip_rich_rules(problem: evo.Problem, tmp_path: Path) -> 
         min_size=2,
         max_size=3,
         min_relevance=0.3,
-        max_per_organisation=1,
+        max_per={"organisation": 1},
         quotas=(
             Quota("actor_type", ("private",), max=0.7, unit="share"),
             Quota("sector", ("agriculture", "retail"), min=1, label="food_chain"),

@@ -93,15 +93,10 @@ def _child(solver: str, n: int, networks: int, seed: int, limit: float, q: Any) 
         hist.append((p.seconds, p.objective))
 
     from evocompose.check import check
+    from evocompose.solve import solve
 
-    if solver == "search":
-        from evocompose.solvers.search.backend import solve_search
-
-        r = solve_search(problem, time_limit=limit, seed=seed, progress=rec)
-    else:
-        from evocompose.solve import solve
-
-        r = solve(problem, solver="cpsat", time_limit=limit, seed=seed, workers=2, progress=rec)
+    workers = 1 if solver == "search" else 2  # the search's own loop is sequential
+    r = solve(problem, solver=solver, time_limit=limit, seed=seed, workers=workers, progress=rec)
     ok = r.composition is not None and not check(problem, r.composition)
     q.put(
         {
@@ -116,8 +111,8 @@ def _child(solver: str, n: int, networks: int, seed: int, limit: float, q: Any) 
             "final": r.objective,
             "runtime": r.runtime,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "start": r.stats.get("start"),
-            "iterations": r.stats.get("iterations"),
+            "start": r.stats.start,
+            "iterations": r.stats.iterations,
         }
     )
 

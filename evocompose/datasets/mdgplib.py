@@ -6,6 +6,14 @@ The file format is described in ``shared/benchmarks/mdgp/FORMAT.md``: a header l
 
 * :func:`read` — an instance file as a :class:`~evocompose.Problem` (pure MDGP).
 * :func:`parse_mdgplib` — the raw instance (sizes and distance matrix).
+* :func:`problem_from_instance` — a parsed instance in evocompose's terms:
+  candidates ``"0"`` … ``"n-1"`` (the 0-based element index), named and
+  organised ``"element <i>"``, sector ``"-"``, actor type ``"private"``;
+  networks ``"g0"`` … ``"g<m-1>"`` with the instance's size bounds, in file
+  order; ``assign_all=True``, ``default_capacity=1`` (every element sits in
+  exactly one group), ``dissimilarity=D``; weights zero for every term
+  except ``dissimilarity = 1``. The objective of a composition then equals
+  the MDGP value of the assignment.
 
 Malformed files raise :class:`MDGPFormatError`, an
 :class:`~evocompose.EvocomposeError` (and a ``ValueError``) naming the file and
@@ -19,21 +27,22 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from evocompose.data import Candidate, NetworkSpec, Pool, Problem
 from evocompose.errors import EvocomposeError
-
-if TYPE_CHECKING:
-    from evocompose.data import Problem
+from evocompose.vocabulary import TERM_NAMES
+from evocompose.weights import Weights
 
 __all__ = [
     "MDGPFormatError",
     "MDGPInstance",
     "default_benchmark_dir",
     "load_bks",
+    "mdgp_weights",
     "parse_mdgplib",
+    "problem_from_instance",
     "read",
 ]
 
@@ -178,6 +187,65 @@ def parse_mdgplib(path: str | os.PathLike[str]) -> MDGPInstance:
     return MDGPInstance(name=p.stem, n=n, m=m, kind=kind, lb=lb, ub=ub, D=D)
 
 
+def mdgp_weights() -> Weights:
+    """Weights with every term 0 except ``dissimilarity = 1``.
+
+    Returns
+    -------
+    Weights
+    """
+    zero = {t: 0.0 for t in TERM_NAMES if t != "dissimilarity"}
+    return Weights(dissimilarity=1.0, **zero)  # type: ignore[arg-type]
+
+
+def problem_from_instance(inst: MDGPInstance) -> Problem:
+    """Build the :class:`~evocompose.data.Problem` of an MDGP instance.
+
+    Parameters
+    ----------
+    inst : MDGPInstance
+        A parsed instance (see :func:`parse_mdgplib`).
+
+    Returns
+    -------
+    Problem
+        The pure grouping problem described in the module docstring.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> D = np.array([[0.0, 1.0, 2.0, 3.0], [1.0, 0.0, 4.0, 5.0],
+    ...               [2.0, 4.0, 0.0, 6.0], [3.0, 5.0, 6.0, 0.0]])
+    >>> inst = MDGPInstance("toy", 4, 2, "ss", np.array([2, 2]), np.array([2, 2]), D)
+    >>> p = problem_from_instance(inst)
+    >>> p.network_names, p.pool.ids
+    (('g0', 'g1'), ('0', '1', '2', '3'))
+    """
+    candidates = tuple(
+        Candidate(
+            id=str(i),
+            name=f"element {i}",
+            organisation=f"element {i}",
+            sector="-",
+            actor_type="private",
+        )
+        for i in range(inst.n)
+    )
+    networks = tuple(
+        NetworkSpec(f"g{g}", theme=f"group {g}", min_size=int(lo), max_size=int(hi))
+        for g, (lo, hi) in enumerate(zip(inst.lb, inst.ub, strict=True))
+    )
+    return Problem(
+        Pool(candidates, source=inst.name),
+        networks,
+        assign_all=True,
+        default_capacity=1,
+        weights=mdgp_weights(),
+        dissimilarity=inst.D,
+        name=inst.name,
+    )
+
+
 def read(path: str | os.PathLike[str]) -> Problem:
     """Read an MDGPLIB instance file as a pure grouping :class:`~evocompose.Problem`.
 
@@ -185,15 +253,13 @@ def read(path: str | os.PathLike[str]) -> Problem:
     networks ``g0`` ... ``g<m-1>`` are the groups in file order with the
     file's size bounds, everyone must be placed once and the objective is the
     sum of distances inside groups (see
-    :func:`evocompose.datasets.mdgp_problem.problem_from_instance`).
+    :func:`problem_from_instance`).
 
     Raises
     ------
     MDGPFormatError
         When the file is malformed (the message names the file and line).
     """
-    from evocompose.datasets.mdgp_problem import problem_from_instance
-
     return problem_from_instance(parse_mdgplib(path))
 
 

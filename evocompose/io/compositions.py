@@ -8,11 +8,12 @@ from typing import Any
 
 import pandas as pd
 
-from evocompose.data import SLOT_RE, Problem
+from evocompose.composition import Composition
+from evocompose.data import Problem
 from evocompose.errors import CompositionError
+from evocompose.fields import PERSONAL_FIELDS, SLOT_RE
 from evocompose.io._table import read_table
 from evocompose.io.problem import write_table
-from evocompose.result import Composition
 
 __all__ = ["composition_to_json", "read_composition", "write_composition"]
 
@@ -22,7 +23,7 @@ _JSON_FORMAT = "evocompose.composition"
 def _frame(composition: Composition, problem: Problem | None, pseudonymise: bool) -> pd.DataFrame:
     frame = composition.to_frame(problem, pseudonymise=pseudonymise)
     if pseudonymise:
-        frame = frame.drop(columns=[c for c in ("name", "organisation") if c in frame.columns])
+        frame = frame.drop(columns=[c for c in PERSONAL_FIELDS if c in frame.columns])
     empty = [n for n, ids in composition.members.items() if not ids]
     if empty:
         # an empty network is kept as one row with an empty candidate_id
@@ -62,7 +63,7 @@ def composition_to_json(
     if problem is not None:
         frame = composition.to_frame(problem, pseudonymise=pseudonymise)
         if pseudonymise:
-            frame = frame.drop(columns=[c for c in ("name", "organisation") if c in frame.columns])
+            frame = frame.drop(columns=[c for c in PERSONAL_FIELDS if c in frame.columns])
         doc["rows"] = json.loads(frame.to_json(orient="records", force_ascii=False))
     return json.dumps(doc, indent=2, ensure_ascii=False)
 

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from evocompose.constraints import BridgeRule, MeetingRule, Quota, SkillRequirement
-from evocompose.data import ACTOR_TYPES, NetworkSpec, Problem
-from evocompose.errors import NetworkSpecError
-from evocompose.objective import TERMS, Weights
+from evocompose.data import NetworkSpec, Problem
+from evocompose.errors import EvocomposeError, NetworkSpecError
+from evocompose.fields import ACTOR_TYPES
+from evocompose.vocabulary import TERM_NAMES
+from evocompose.weights import WEIGHT_FIELDS, Weights
 
 __all__ = ["NetworkPlan", "plan_to_dict", "problem_to_dict", "read_networks"]
 
@@ -38,6 +40,7 @@ _NETWORK_KEYS = (
     "min_size",
     "max_size",
     "min_relevance",
+    "max_per",
     "max_per_organisation",
     "include",
     "exclude",
@@ -53,7 +56,7 @@ _MEETING_KEYS = ("quorum", "slots")
 _QUOTA_KEYS = ("field", "values", "group", "min", "max", "unit", "label")
 _SKILL_KEYS = ("skill", "min")
 _BRIDGE_KEYS = ("min", "mode")
-_WEIGHT_KEYS = tuple(f.name for f in dataclasses.fields(Weights))
+_WEIGHT_KEYS = WEIGHT_FIELDS
 _LINE_RE = re.compile(r"line (\d+)")
 
 
@@ -195,9 +198,9 @@ def _weights(r: _Reader, doc: Mapping[str, Any], path: str) -> Weights:
         elif key == "order":
             order = r.strings(v, where)
             for i, term in enumerate(order):
-                if term not in TERMS:
+                if term not in TERM_NAMES:
                     raise r.error(
-                        f"unknown term; use {', '.join(TERMS)}", f"{where}[{i + 1}]", term
+                        f"unknown term; use {', '.join(TERM_NAMES)}", f"{where}[{i + 1}]", term
                     )
             kw[key] = order
         elif key == "cohesion_target":
@@ -207,7 +210,11 @@ def _weights(r: _Reader, doc: Mapping[str, Any], path: str) -> Weights:
             kw[key] = {str(k): r.number(x, f"{where}.{k}") for k, x in aw.items()}
         else:
             kw[key] = r.number(v, where)
-    return Weights(**kw)
+    try:
+        return Weights(**kw)
+    except EvocomposeError as exc:
+        column = f"{path}.{exc.column.split('.', 1)[-1]}" if exc.column else path
+        raise NetworkSpecError(exc.message, file=r.file, column=column, value=exc.value) from None
 
 
 def _quota(r: _Reader, doc: object, path: str, groups: Mapping[str, tuple[str, ...]]) -> Quota:
@@ -293,79 +300,97 @@ def _network(
     if "name" not in t:
         raise r.error("every [[network]] needs a name", f"{path}.name")
     kw: dict[str, Any] = {"name": r.string(t["name"], f"{path}.name")}
-    for key, v in t.items():
-        where = f"{path}.{key}"
-        if key == "name":
-            continue
-        if key == "theme":
-            kw[key] = r.string(v, where, empty=True)
-        elif key == "tags":
-            kw[key] = tuple(x.lower() for x in r.strings(v, where))
-        elif key in ("include", "exclude"):
-            kw[key] = r.strings(v, where)
-        elif key in ("min_size", "max_size", "min_known"):
-            kw[key] = r.integer(v, where)
-        elif key == "max_per_organisation":
-            kw[key] = r.integer(v, where, lo=1)
-        elif key == "min_relevance":
-            x = r.number(v, where)
-            if not 0.0 <= x <= 1.0:
-                raise r.error("min_relevance must be in [0, 1]", where, v)
-            kw[key] = x
-        elif key == "meeting":
-            m = r.table(v, where, _MEETING_KEYS)
-            quorum = r.number(m.get("quorum", 1.0), f"{where}.quorum")
-            if not 0.0 < quorum <= 1.0:
-                raise r.error("quorum must be in (0, 1]", f"{where}.quorum", m.get("quorum"))
-            slots = tuple(s.lower() for s in r.strings(m.get("slots", []), f"{where}.slots"))
-            kw[key] = MeetingRule(quorum=quorum, slots=slots)
-        elif key == "quota":
-            items = v if isinstance(v, list) else [v]
-            kw["quotas"] = tuple(
-                _quota(r, q, f"{where}[{i + 1}]", groups) for i, q in enumerate(items)
-            )
-        elif key == "skill":
-            items = v if isinstance(v, list) else [v]
-            reqs = []
-            for i, s in enumerate(items):
-                sw = f"{where}[{i + 1}]"
-                st = r.table(s, sw, _SKILL_KEYS)
-                if "skill" not in st:
-                    raise r.error("a skill requirement needs 'skill'", f"{sw}.skill")
-                reqs.append(
-                    SkillRequirement(
-                        skill=r.string(st["skill"], f"{sw}.skill").lower(),
-                        min=r.integer(st.get("min", 1), f"{sw}.min"),
-                    )
+    try:
+        for key, v in t.items():
+            where = f"{path}.{key}"
+            if key == "name":
+                continue
+            if key == "theme":
+                kw[key] = r.string(v, where, empty=True)
+            elif key == "tags":
+                kw[key] = tuple(x.lower() for x in r.strings(v, where))
+            elif key in ("include", "exclude"):
+                kw[key] = r.strings(v, where)
+            elif key in ("min_size", "max_size", "min_known"):
+                kw[key] = r.integer(v, where)
+            elif key == "max_per":
+                limits = r.table(v, where, None)
+                for fld, k in limits.items():
+                    if fld == "organisation" and "max_per_organisation" in t:
+                        raise r.error(
+                            "max_per_organisation is the older spelling of max_per.organisation; "
+                            "give one of them",
+                            f"{where}.organisation",
+                            k,
+                        )
+                    kw.setdefault("max_per", {})[str(fld)] = r.integer(k, f"{where}.{fld}", lo=1)
+            elif key == "max_per_organisation":  # the older spelling of max_per.organisation
+                kw.setdefault("max_per", {})["organisation"] = r.integer(v, where, lo=1)
+            elif key == "min_relevance":
+                x = r.number(v, where)
+                if not 0.0 <= x <= 1.0:
+                    raise r.error("min_relevance must be in [0, 1]", where, v)
+                kw[key] = x
+            elif key == "meeting":
+                m = r.table(v, where, _MEETING_KEYS)
+                quorum = r.number(m.get("quorum", 1.0), f"{where}.quorum")
+                if not 0.0 < quorum <= 1.0:
+                    raise r.error("quorum must be in (0, 1]", f"{where}.quorum", m.get("quorum"))
+                slots = tuple(s.lower() for s in r.strings(m.get("slots", []), f"{where}.slots"))
+                kw[key] = MeetingRule(quorum=quorum, slots=slots)
+            elif key == "quota":
+                items = v if isinstance(v, list) else [v]
+                kw["quotas"] = tuple(
+                    _quota(r, q, f"{where}[{i + 1}]", groups) for i, q in enumerate(items)
                 )
-            kw["skills"] = tuple(reqs)
-        elif key == "synergy":
-            syn = r.table(v, where, None)
-            table: dict[tuple[str, str], float] = {}
-            for k, x in syn.items():
-                parts = [p.strip() for p in str(k).split("|")]
-                if len(parts) != 2 or not all(parts):
-                    raise r.error(
-                        'a synergy key is two sectors joined by "|", e.g. "agriculture|food"',
-                        f'{where}."{k}"',
-                        k,
+            elif key == "skill":
+                items = v if isinstance(v, list) else [v]
+                reqs = []
+                for i, s in enumerate(items):
+                    sw = f"{where}[{i + 1}]"
+                    st = r.table(s, sw, _SKILL_KEYS)
+                    if "skill" not in st:
+                        raise r.error("a skill requirement needs 'skill'", f"{sw}.skill")
+                    reqs.append(
+                        SkillRequirement(
+                            skill=r.string(st["skill"], f"{sw}.skill").lower(),
+                            min=r.integer(st.get("min", 1), f"{sw}.min"),
+                        )
                     )
-                table[(parts[0], parts[1])] = r.number(x, f'{where}."{k}"')
-            kw[key] = table
-        elif key == "bridge":
-            b = r.table(v, where, _BRIDGE_KEYS)
-            mode = b.get("mode", "share_or_tie")
-            if mode not in ("share", "share_or_tie"):
-                raise r.error("mode must be 'share' or 'share_or_tie'", f"{where}.mode", mode)
-            kw[key] = BridgeRule(min=r.integer(b.get("min", 1), f"{where}.min"), mode=mode)
-        elif key == "weights":
-            w = r.table(v, where, TERMS)
-            kw[key] = {k: r.number(x, f"{where}.{k}") for k, x in w.items()}
+                kw["skills"] = tuple(reqs)
+            elif key == "synergy":
+                syn = r.table(v, where, None)
+                table: dict[tuple[str, str], float] = {}
+                for k, x in syn.items():
+                    parts = [p.strip() for p in str(k).split("|")]
+                    if len(parts) != 2 or not all(parts):
+                        raise r.error(
+                            'a synergy key is two sectors joined by "|", e.g. "agriculture|food"',
+                            f'{where}."{k}"',
+                            k,
+                        )
+                    table[(parts[0], parts[1])] = r.number(x, f'{where}."{k}"')
+                kw[key] = table
+            elif key == "bridge":
+                b = r.table(v, where, _BRIDGE_KEYS)
+                mode = b.get("mode", "share_or_tie")
+                if mode not in ("share", "share_or_tie"):
+                    raise r.error("mode must be 'share' or 'share_or_tie'", f"{where}.mode", mode)
+                kw[key] = BridgeRule(min=r.integer(b.get("min", 1), f"{where}.min"), mode=mode)
+            elif key == "weights":
+                w = r.table(v, where, TERM_NAMES)
+                kw[key] = {k: r.number(x, f"{where}.{k}") for k, x in w.items()}
+    except NetworkSpecError as exc:  # a rule that refused its own values
+        if (exc.column or "").startswith(path):  # the reader's own error, already placed
+            raise
+        raise exc.located(
+            file=r.file, column=f"{path}.{exc.column}" if exc.column else path
+        ) from None
     try:
         return NetworkSpec(**kw)
     except NetworkSpecError as exc:
         column = f"{path}.{exc.column}" if exc.column else path
-        raise NetworkSpecError(exc.message, file=r.file, column=column, value=exc.value) from None
+        raise exc.located(file=r.file, column=column) from None
 
 
 def _plan(doc: Mapping[str, Any], file: str | None) -> NetworkPlan:
@@ -548,8 +573,8 @@ def _spec_to_dict(spec: NetworkSpec) -> dict[str, Any]:
     }
     if spec.min_relevance is not None:
         d["min_relevance"] = float(spec.min_relevance)
-    if spec.max_per_organisation is not None:
-        d["max_per_organisation"] = int(spec.max_per_organisation)
+    if spec.max_per:
+        d["max_per"] = {m.field: int(m.max) for m in spec.max_per}
     if spec.include:
         d["include"] = list(spec.include)
     if spec.exclude:

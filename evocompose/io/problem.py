@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from evocompose.io.tables import read_candidates, read_ties
 
 __all__ = ["load_problem", "write_problem", "write_table"]
 
-_NETWORK_PREFIX = re.compile(r"^network '([^']*)': ")
 #: Problem-error columns and their place in the TOML plan.
 _GLOBAL_COLUMNS = frozenset(
     {
@@ -40,12 +38,10 @@ _GLOBAL_COLUMNS = frozenset(
 def _place(exc: EvocomposeError, plan: NetworkPlan) -> str | None:
     """TOML path of a ProblemError raised while building the problem."""
     col = exc.column
-    m = _NETWORK_PREFIX.match(exc.message)
-    if m:
-        names = [n.name for n in plan.networks]
-        if m.group(1) in names:
-            base = f"network[{names.index(m.group(1)) + 1}]"
-            return f"{base}.{col}" if col else base
+    names = [n.name for n in plan.networks]
+    if exc.network in names:
+        base = f"network[{names.index(exc.network) + 1}]"
+        return f"{base}.{col}" if col else base
     if col in _GLOBAL_COLUMNS:
         return f"global.{col}"
     if col == "sector_groups":
@@ -161,16 +157,12 @@ def load_problem(
         if exc.file is None and exc.column == "dissimilarity":
             if matrix_file is None:
                 raise
-            raise type(exc)(
-                exc.message, file=matrix_file, row=exc.row, column=exc.column, value=exc.value
-            ) from None
+            raise exc.located(file=matrix_file) from None
         if exc.file is not None or (plan.source is None and pool.source is None):
             raise
         file = plan.source if plan.source is not None else pool.source
         column = _place(exc, plan) if plan.source is not None else exc.column
-        raise type(exc)(
-            exc.message, file=file, row=exc.row, column=column, value=exc.value
-        ) from None
+        raise exc.located(file=file, column=column) from None
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str] = ()) -> Path:

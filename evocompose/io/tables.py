@@ -9,23 +9,20 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from evocompose.data import ACTOR_TYPES, DAYS, SLOT_RE, TIMES, Candidate, Pool
+from evocompose.data import Candidate, Pool
 from evocompose.errors import CandidateError, TieError
+from evocompose.fields import (
+    ACTOR_TYPES,
+    DAYS,
+    KNOWN_COLUMNS,
+    RELEVANCE_PREFIX,
+    REQUIRED_COLUMNS,
+    SLOT_RE,
+    TIMES,
+)
 from evocompose.io._table import Table, parse_bool, parse_number, read_table
 
 __all__ = ["read_candidates", "read_ties"]
-
-REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "organisation", "sector", "actor_type")
-KNOWN_COLUMNS: tuple[str, ...] = (
-    *REQUIRED_COLUMNS,
-    "skills",
-    "themes",
-    "availability",
-    "capacity",
-    "area",
-    "external",
-)
-RELEVANCE_PREFIX = "relevance:"
 
 
 def _tags(text: str) -> tuple[str, ...]:

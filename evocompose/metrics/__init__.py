@@ -49,8 +49,8 @@ from evocompose.metrics.ties import (
 )
 
 if TYPE_CHECKING:
+    from evocompose.composition import Composition
     from evocompose.data import Problem
-    from evocompose.result import Composition
 
 __all__ = [
     "ALL",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evocompose.fields import COUNTABLE_FIELDS
+
 if TYPE_CHECKING:
+    from evocompose.composition import Composition
     from evocompose.data import Candidate, Problem
-    from evocompose.result import Composition
 
 #: Label of the row that summarises all networks.
 ALL = "(all)"
 
-#: Built-in candidate fields usable as categorical attributes.
-BUILTIN_FIELDS = ("sector", "actor_type", "area", "external", "organisation")
+#: Built-in candidate fields usable as categorical attributes (the countable ones).
+BUILTIN_FIELDS = COUNTABLE_FIELDS
 
 
 def members_of(problem: Problem, composition: Composition) -> dict[str, list[Candidate]]:

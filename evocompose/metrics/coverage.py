@@ -16,8 +16,8 @@ import pandas as pd
 from evocompose.metrics._common import ALL, members_of, placed_people
 
 if TYPE_CHECKING:
+    from evocompose.composition import Composition
     from evocompose.data import Problem
-    from evocompose.result import Composition
 
 __all__ = ["availability_table", "relevance_table", "skill_coverage", "skill_requirements"]
 

@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from evocompose.fields import DIVERSITY_FIELDS
 from evocompose.metrics._common import ALL, check_field, members_of, placed_people
 
 if TYPE_CHECKING:
+    from evocompose.composition import Composition
     from evocompose.data import Candidate, Problem
-    from evocompose.result import Composition
 
 __all__ = [
     "blau",
@@ -300,7 +301,7 @@ def diversity_table(
     [['a', 2, 0.4444], ['b', 2, 0.4444], ['(all)', 3, 0.6667]]
     """
     if fields is None:
-        fields = ("sector", "actor_type", "area", *problem.attributes)
+        fields = (*DIVERSITY_FIELDS, *problem.attributes)
     for f in fields:
         check_field(problem, f)
     members = members_of(problem, composition)
@@ -326,7 +327,7 @@ def diversity_table(
 
 
 def _distance_fields(problem: Problem) -> tuple[str, ...]:
-    return ("sector", "actor_type", "area", *problem.attributes)
+    return (*DIVERSITY_FIELDS, *problem.attributes)
 
 
 def _jaccard_distance(a: Iterable[str], b: Iterable[str]) -> float:

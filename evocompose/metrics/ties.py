@@ -35,8 +35,8 @@ import pandas as pd
 from evocompose.metrics._common import ALL, members_of
 
 if TYPE_CHECKING:
+    from evocompose.composition import Composition
     from evocompose.data import Problem
-    from evocompose.result import Composition
 
 __all__ = [
     "bridges_table",

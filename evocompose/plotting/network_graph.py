@@ -12,8 +12,9 @@ from matplotlib.lines import Line2D
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from evocompose.composition import Composition
     from evocompose.data import Problem
-    from evocompose.result import Composition, Result
+    from evocompose.result import Result
 
 __all__ = ["plot_network"]
 

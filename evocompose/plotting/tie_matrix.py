@@ -10,8 +10,9 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from evocompose.composition import Composition
     from evocompose.data import Problem
-    from evocompose.result import Composition, Result
+    from evocompose.result import Result
 
 __all__ = ["plot_tie_matrix"]
 

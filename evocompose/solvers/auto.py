@@ -29,13 +29,21 @@ CP-SAT proved it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
 
+from evocompose.check import check
+from evocompose.composition import Composition
 from evocompose.data import Problem
-from evocompose.result import Composition, Result, SolveStatus
+from evocompose.objective import evaluate, weighted_total
+from evocompose.result import PhaseStats, Progress, Result, SolveStats, SolveStatus
+from evocompose.solvers.contract import Backend, SolveOptions, require_support
+from evocompose.solvers.cpsat.decompose import improve_by_network, solve_sequential
+from evocompose.solvers.cpsat.solve import BACKEND as CPSAT
+from evocompose.solvers.cpsat.solve import solve_cpsat
+from evocompose.solvers.search.backend import BACKEND as SEARCH
+from evocompose.solvers.search.backend import solve_search
+from evocompose.solvers.search.mdgp_backend import BACKEND as MDGP
 
-__all__ = ["solve_auto"]
+__all__ = ["BACKEND", "AutoBackend", "solve_auto"]
 
 
 #: Below this many (candidate, network) pairs CP-SAT alone is the better tool.
@@ -59,149 +67,100 @@ def _model_size(problem: Problem) -> int:
 
 
 def _search_only(problem: Problem) -> bool:
-    from evocompose.solvers.cpsat import MAX_DISSIMILARITY_N
-    from evocompose.solvers.search.backend import is_pure_mdgp
-
-    if is_pure_mdgp(problem):
-        return True
-    return problem.dissimilarity is not None and len(problem.pool) > MAX_DISSIMILARITY_N
+    """Pure grouping problems, and problems CP-SAT cannot take (a large matrix), go to search."""
+    return not MDGP.unsupported(problem) or bool(CPSAT.unsupported(problem))
 
 
-def solve_auto(
-    problem: Problem,
-    *,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    workers: int = 2,
-    progress: Callable[[Any], None] | bool | None = None,
-    hint: Composition | None = None,
-    log: bool = False,
-    deterministic: bool = False,
-) -> Result:
+def _objective(problem: Problem, comp: Composition) -> float:
+    return weighted_total(problem, evaluate(problem, comp))
+
+
+def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
     """A fast start, then CP-SAT on the full model from it (see the module docstring).
 
     With ``deterministic=True`` both stages count their budgets in
     deterministic units (iterations, CP-SAT deterministic time), split as
     in the timed mode, so the result does not depend on the machine's load.
-    """
-    from evocompose.solvers.cpsat import solve_cpsat
-    from evocompose.solvers.search.backend import solve_search
 
+    Raises
+    ------
+    SolverError
+        When the problem uses a rule or term neither CP-SAT nor the search implements.
+    """
+    opts = options if options is not None else SolveOptions()
+    require_support(BACKEND, problem)
     start = time.perf_counter()
     if _search_only(problem):
-        return solve_search(
-            problem,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            progress=progress,
-            hint=hint,
-            deterministic=deterministic,
-        )
+        return solve_search(problem, opts)
     size = _model_size(problem)
     if size <= SMALL_MODEL:
-        return solve_cpsat(
-            problem,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            progress=progress,
-            hint=hint,
-            log=log,
-            deterministic=deterministic,
-        )
+        return solve_cpsat(problem, opts)
     if (
         len(problem.networks) > 1
         and size <= DECOMPOSE_MODEL
         and problem.weights.mode != "lexicographic"
     ):
-        return _solve_decomposed(
-            problem,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            progress=progress,
-            hint=hint,
-            log=log,
-            deterministic=deterministic,
-        )
+        return _solve_decomposed(problem, opts)
+    time_limit = opts.time_limit
     search_budget = min(30.0, max(1.0, 0.25 * time_limit))
-    first = solve_search(
-        problem,
-        time_limit=min(search_budget, 0.5 * time_limit),
-        seed=seed,
-        workers=workers,
-        progress=progress,
-        hint=hint,
-        deterministic=deterministic,
-    )
+    first = solve_search(problem, opts.replace(time_limit=min(search_budget, 0.5 * time_limit)))
     if first.status is SolveStatus.INFEASIBLE:
         return first
-    if deterministic:
+    if opts.deterministic:
         remaining = time_limit - min(search_budget, 0.5 * time_limit)
     else:
         remaining = max(0.05, time_limit - (time.perf_counter() - start))
     exact = solve_cpsat(
         problem,
-        time_limit=remaining,
-        seed=seed,
-        workers=workers,
-        progress=progress,
-        hint=first.composition if first.composition is not None else hint,
-        log=log,
-        deterministic=deterministic,
+        opts.replace(
+            time_limit=remaining,
+            hint=first.composition if first.composition is not None else opts.hint,
+        ),
     )
     runtime = time.perf_counter() - start
     offset = first.runtime
     history = tuple(first.history) + tuple(
         (offset + t, obj, bound) for t, obj, bound in exact.history
     )
-    stats = {"search": dict(first.stats), "cpsat": dict(exact.stats)}
+    phases = (
+        PhaseStats("search", str(first.status), first.objective, None, first.runtime),
+        PhaseStats("cpsat", str(exact.status), exact.objective, exact.bound, exact.runtime),
+    )
     return _finish(
         problem,
         exact,
         first.composition,
+        opts,
         name=f"auto (search + {exact.solver})",
         runtime=runtime,
-        seed=seed,
-        workers=workers,
         history=history,
-        stats=stats,
+        stats=SolveStats(
+            path="search + cpsat",
+            start="search",
+            iterations=first.stats.iterations,
+            phases=phases,
+            details={"search": dict(first.stats.details), "cpsat": dict(exact.stats.details)},
+        ),
     )
 
 
-def _solve_decomposed(
-    problem: Problem,
-    *,
-    time_limit: float,
-    seed: int,
-    workers: int,
-    progress: Callable[[Any], None] | bool | None,
-    hint: Composition | None,
-    log: bool,
-    deterministic: bool,
-) -> Result:
+def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
     """Network-by-network start and polish, then CP-SAT on the full model (module docstring)."""
-    from evocompose.check import check
-    from evocompose.objective import evaluate, weighted_total
-    from evocompose.solvers.cpsat import solve_cpsat
-    from evocompose.solvers.cpsat.decompose import improve_by_network, solve_sequential
-    from evocompose.solvers.cpsat.solve import Progress, _progress_fn
-
     start = time.perf_counter()
-    fn = _progress_fn(progress)
-    stats: dict[str, Any] = {}
+    fn = opts.on_progress
+    phases: list[PhaseStats] = []
     history: tuple[tuple[float, float, float | None], ...] = ()
+    time_limit = opts.time_limit
+    seed, workers, deterministic = opts.seed, opts.workers, opts.deterministic
 
     def record(key: str, comp: Composition) -> None:
         nonlocal history
         seconds = time.perf_counter() - start
-        value = weighted_total(problem, evaluate(problem, comp))
-        stats[f"{key}_objective"] = value
-        stats[f"{key}_seconds"] = seconds
+        value = _objective(problem, comp)
+        phases.append(PhaseStats(key, "FEASIBLE", value, None, seconds))
         history = (*history, (seconds, value, None))
         if fn is not None:
-            fn(Progress(seconds, value, None))
+            fn(Progress(seconds, value, None, f"auto {key}"))
 
     phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
     first = solve_sequential(
@@ -211,6 +170,7 @@ def _solve_decomposed(
         workers=workers,
         deterministic=deterministic,
     )
+    hint = opts.hint
     if first is None and hint is not None and not check(problem, hint):
         first = hint
     if deterministic:
@@ -220,21 +180,16 @@ def _solve_decomposed(
     if first is None:
         # no start (a step found nothing, or a coupling rule broke): local
         # search always returns a feasible composition when it finds one
-        from evocompose.solvers.search.backend import solve_search
-
-        stats["start"] = "search"
+        start_kind = "search"
         first = solve_search(
             problem,
             # at least a second: with less, local search on a Stevns-sized
             # pool usually finds nothing, so budgets under ~2 s may be
             # exceeded by up to a second rather than return no composition
-            time_limit=max(1.0, polish),
-            seed=seed,
-            workers=workers,
-            deterministic=deterministic,
+            opts.replace(time_limit=max(1.0, polish), progress=None, hint=None),
         ).composition
     else:
-        stats["start"] = "sequential"
+        start_kind = "sequential"
         record("start", first)
         first = improve_by_network(
             problem,
@@ -252,28 +207,27 @@ def _solve_decomposed(
         remaining = max(0.05, time_limit - (time.perf_counter() - start))
     offset = time.perf_counter() - start
     exact = solve_cpsat(
-        problem,
-        time_limit=remaining,
-        seed=seed,
-        workers=workers,
-        progress=progress,
-        hint=first if first is not None else hint,
-        log=log,
-        deterministic=deterministic,
+        problem, opts.replace(time_limit=remaining, hint=first if first is not None else hint)
     )
     runtime = time.perf_counter() - start
     history += tuple((offset + t, obj, bound) for t, obj, bound in exact.history)
-    stats["cpsat"] = dict(exact.stats)
+    phases.append(
+        PhaseStats("cpsat", str(exact.status), exact.objective, exact.bound, exact.runtime)
+    )
     return _finish(
         problem,
         exact,
         first,
+        opts,
         name=f"auto (decomposed + {exact.solver})",
         runtime=runtime,
-        seed=seed,
-        workers=workers,
         history=history,
-        stats=stats,
+        stats=SolveStats(
+            path="decomposed + cpsat",
+            start=start_kind,
+            phases=tuple(phases),
+            details={"cpsat": dict(exact.stats.details)},
+        ),
     )
 
 
@@ -281,55 +235,99 @@ def _finish(
     problem: Problem,
     exact: Result,
     start: Composition | None,
+    opts: SolveOptions,
     *,
     name: str,
     runtime: float,
-    seed: int,
-    workers: int,
     history: tuple[tuple[float, float, float | None], ...],
-    stats: dict[str, Any],
+    stats: SolveStats,
 ) -> Result:
     """The better of the start and CP-SAT's composition, with CP-SAT's bound and status.
 
     CP-SAT's status stands when its composition is kept (ties go to CP-SAT);
     the start alone is FEASIBLE. When CP-SAT found nothing of its own its
-    result carries no bound, but the bound it proved still holds: it is used
-    unless it is not a real one (below the start's objective).
+    result carries no bound, but the bound it proved still holds
+    (``exact.stats.proven_bound``): it is used unless it is not a real one
+    (below the start's objective).
     """
-    from evocompose.objective import evaluate, weighted_total
-
     if exact.status in (SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
         return Result.scored(
             problem,
             exact.status,
             None,
             runtime=runtime,
-            seed=seed,
-            workers=workers,
+            seed=opts.seed,
+            workers=opts.workers,
+            deterministic=opts.deterministic,
             solver=name,
             stats=stats,
         )
     best, status = exact.composition, exact.status
     if start is not None:
-        start_value = weighted_total(problem, evaluate(problem, start))
+        start_value = _objective(problem, start)
         if exact.objective is None or start_value > exact.objective:
             best, status = start, SolveStatus.FEASIBLE
     if best is None:
         status = SolveStatus.UNKNOWN
     bound = exact.bound
-    if bound is None and best is not None and "best_bound" in exact.stats:
-        raw = float(exact.stats["best_bound"])
-        if raw >= weighted_total(problem, evaluate(problem, best)) - 1e-6:
-            bound = raw
+    proven = exact.stats.proven_bound
+    if (
+        bound is None
+        and best is not None
+        and proven is not None
+        and proven >= _objective(problem, best) - 1e-6
+    ):
+        bound = proven
+    final_stats = SolveStats(
+        path=stats.path,
+        start=stats.start,
+        build_seconds=exact.stats.build_seconds,
+        iterations=stats.iterations,
+        branches=exact.stats.branches,
+        conflicts=exact.stats.conflicts,
+        num_variables=exact.stats.num_variables,
+        num_constraints=exact.stats.num_constraints,
+        proven_bound=proven,
+        phases=stats.phases,
+        details=stats.details,
+    )
     return Result.scored(
         problem,
         status,
         best,
         bound=bound,
+        bound_source="cpsat (full model)",
         runtime=runtime,
-        seed=seed,
-        workers=workers,
+        seed=opts.seed,
+        workers=opts.workers,
+        deterministic=opts.deterministic,
         solver=name,
         history=history,
-        stats=stats,
+        stats=final_stats,
     )
+
+
+class AutoBackend(Backend):
+    """A fast start (network by network, or local search), then CP-SAT from it.
+
+    It implements what both CP-SAT and the search implement; it sends pure
+    grouping problems and large dissimilarity matrices to the search alone.
+    """
+
+    name = "auto"
+
+    def rules(self) -> frozenset[str]:
+        """Rules both CP-SAT and the search implement."""
+        return CPSAT.rules() & SEARCH.rules()
+
+    def terms(self) -> frozenset[str]:
+        """Terms both CP-SAT and the search implement."""
+        return CPSAT.terms() & SEARCH.terms()
+
+    def solve(self, problem: Problem, options: SolveOptions) -> Result:
+        """See :func:`solve_auto`."""
+        return solve_auto(problem, options)
+
+
+#: The ``auto`` backend.
+BACKEND = AutoBackend()

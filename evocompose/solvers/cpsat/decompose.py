@@ -19,10 +19,18 @@ full model as a solution hint.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from typing import TYPE_CHECKING
 
+from evocompose.check import check
+from evocompose.composition import Composition
 from evocompose.errors import EvocomposeError
-from evocompose.result import Composition, SolveStatus
+from evocompose.objective import evaluate, weighted_total
+from evocompose.result import SolveStatus
+from evocompose.solvers.contract import SolveOptions
+
+from .solve import solve_cpsat
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -132,13 +140,6 @@ def solve_sequential(
         A feasible composition, or ``None`` when a step found nothing or
         the result breaks a coupling rule.
     """
-    import dataclasses
-    import time
-
-    from evocompose.check import check
-
-    from .solve import solve_cpsat
-
     start = time.perf_counter()
     specs = list(problem.networks)
     order = [s for s in specs if s.bridge is None] + [s for s in specs if s.bridge is not None]
@@ -156,10 +157,7 @@ def solve_sequential(
             return None
         r = solve_cpsat(
             step,
-            time_limit=budget,
-            seed=seed,
-            workers=1,
-            deterministic=deterministic,
+            SolveOptions(time_limit=budget, seed=seed, workers=1, deterministic=deterministic),
             cuts=False,
         )
         spent += budget
@@ -169,10 +167,9 @@ def solve_sequential(
             spent += budget
             r = solve_cpsat(
                 step,
-                time_limit=budget,
-                seed=seed + 1,
-                workers=workers,
-                deterministic=deterministic,
+                SolveOptions(
+                    time_limit=budget, seed=seed + 1, workers=workers, deterministic=deterministic
+                ),
                 cuts=False,
             )
         if r.composition is None:
@@ -205,10 +202,12 @@ def solve_sequential(
         return None
     r = solve_cpsat(
         pinned,
-        time_limit=time_limit / len(order),
-        seed=seed,
-        workers=workers,
-        deterministic=deterministic,
+        SolveOptions(
+            time_limit=time_limit / len(order),
+            seed=seed,
+            workers=workers,
+            deterministic=deterministic,
+        ),
         cuts=False,
     )
     if r.composition is None or check(problem, r.composition):
@@ -253,13 +252,6 @@ def improve_by_network(
     Composition
         The best composition found (``composition`` when nothing improved).
     """
-    import time
-
-    from evocompose.check import check
-    from evocompose.objective import evaluate, weighted_total
-
-    from .solve import solve_cpsat
-
     start = time.perf_counter()
     spent = 0.0
     best = composition
@@ -286,11 +278,13 @@ def improve_by_network(
         hint = Composition({n: members[n] for n in block}, {n: best.slots.get(n) for n in block})
         r = solve_cpsat(
             step,
-            time_limit=budget,
-            seed=seed,
-            workers=workers,
-            hint=hint,
-            deterministic=deterministic,
+            SolveOptions(
+                time_limit=budget,
+                seed=seed,
+                workers=workers,
+                hint=hint,
+                deterministic=deterministic,
+            ),
         )
         spent += budget
         if r.composition is None:

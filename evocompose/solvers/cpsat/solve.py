@@ -13,23 +13,25 @@ so time a stage does not use carries over.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from evocompose.objective import TERMS
-from evocompose.result import Composition, Result, SolveStatus
+from evocompose.composition import Composition
+from evocompose.objective import evaluate, weighted_total
+from evocompose.result import PhaseStats, Progress, Result, SolveStats, SolveStatus
+from evocompose.solvers.contract import Backend, ProgressFn, SolveOptions, require_support
+from evocompose.vocabulary import TERM_NAMES
 
-from .model import CpsatModel, add_change_limit, build_model
-from .objective import SCALE, Lin, build_terms, scaled_expr, total_form
+from .model import CpsatModel
+from .rules import RULES, add_change_limit, build_model
+from .terms import MAX_DISSIMILARITY_N, SCALE, TERMS, Lin, build_terms, scaled_expr, total_form
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
 
-__all__ = ["Progress", "solve_cpsat"]
+__all__ = ["BACKEND", "CpsatBackend", "solve_cpsat"]
 
 SOLVER_NAME = f"cpsat {version('ortools')}"
 
@@ -42,37 +44,14 @@ _STATUS = {
 }
 
 
-@dataclass(frozen=True)
-class Progress:
-    """One improving solution: wall seconds since the start, objective and best bound."""
-
-    seconds: float
-    objective: float
-    bound: float | None
-
-
-ProgressFn = Callable[[Progress], None]
-
-
-def _print_progress(p: Progress) -> None:
-    bound = "" if p.bound is None else f"  bound {p.bound:,.3f}"
-    gap = ""
-    if p.bound is not None:
-        gap = f"  gap {(p.bound - p.objective) / max(1.0, abs(p.bound)):.2%}"
-    print(f"[cpsat] {p.seconds:7.2f} s  objective {p.objective:,.3f}{bound}{gap}", flush=True)
-
-
 class _Recorder(cp_model.CpSolverSolutionCallback):
     """Records ``(seconds, objective, bound)`` at each improving solution."""
 
-    def __init__(
-        self, start: float, scale: float, progress: ProgressFn | None, stage: str = ""
-    ) -> None:
+    def __init__(self, start: float, scale: float, progress: ProgressFn | None) -> None:
         super().__init__()
         self.start = start
         self.scale = scale
         self.progress = progress
-        self.stage = stage
         self.history: list[tuple[float, float, float | None]] = []
 
     def on_solution_callback(self) -> None:
@@ -81,7 +60,7 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         bound = self.best_objective_bound / self.scale
         self.history.append((seconds, obj, bound))
         if self.progress is not None:
-            self.progress(Progress(seconds, obj, bound))
+            self.progress(Progress(seconds, obj, bound, "cpsat"))
 
 
 #: In deterministic mode the wall clock only stops runaway runs at this many times the limit.
@@ -164,117 +143,133 @@ def _parameters(
         p.cp_model_probing_level = 0
 
 
-def _progress_fn(progress: ProgressFn | bool | None) -> ProgressFn | None:
-    if progress is True:
-        return _print_progress
-    if progress is None or progress is False:
-        return None
-    return progress
-
-
-def _stats(m: CpsatModel, solver: cp_model.CpSolver, build: float, err: float) -> dict[str, Any]:
+def _stats(
+    m: CpsatModel,
+    solver: cp_model.CpSolver,
+    build: float,
+    err: float,
+    *,
+    proven_bound: float | None = None,
+    solver_objective: float | None = None,
+    objective_mismatch: float | None = None,
+    phases: tuple[PhaseStats, ...] = (),
+) -> SolveStats:
     proto = m.model.proto
-    return {
-        "num_variables": len(proto.variables),
-        "num_constraints": len(proto.constraints),
-        "num_x": len(m.x),
-        "branches": solver.num_branches,
-        "conflicts": solver.num_conflicts,
-        "build_seconds": build,
-        "scale": SCALE,
-        "rounding_error_bound": err,
-    }
+    return SolveStats(
+        path="cpsat",
+        build_seconds=build,
+        num_variables=len(proto.variables),
+        num_constraints=len(proto.constraints),
+        branches=solver.num_branches,
+        conflicts=solver.num_conflicts,
+        proven_bound=proven_bound,
+        solver_objective=solver_objective,
+        rounding_error_bound=err,
+        objective_mismatch=objective_mismatch,
+        phases=phases,
+        details={"num_x": len(m.x), "scale": SCALE, "cuts": m.cuts},
+    )
 
 
 def solve_cpsat(
     problem: Problem,
+    options: SolveOptions | None = None,
     *,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    workers: int = 2,
-    progress: ProgressFn | bool | None = None,
-    hint: Composition | None = None,
-    log: bool = False,
     base: Composition | None = None,
     max_changes: int | None = None,
-    deterministic: bool = False,
     cuts: bool | None = None,
 ) -> Result:
     """Solve ``problem`` with CP-SAT (see :func:`evocompose.solve`).
 
-    With ``deterministic=True`` the time limit is CP-SAT's deterministic
-    time and the workers interleave in a fixed order, so the same problem,
-    seed and number of workers give the same composition (see
-    :func:`_parameters`).
+    Parameters
+    ----------
+    problem : Problem
+    options : SolveOptions, optional
+        Time limit, seed, workers, determinism, progress, log and hint. With
+        ``deterministic=True`` the time limit is CP-SAT's deterministic time
+        and the workers interleave in a fixed order, so the same problem,
+        seed and number of workers give the same composition (see
+        :func:`_parameters`).
+    base, max_changes : optional
+        Restrict the search to compositions at most ``max_changes`` member
+        changes away from ``base`` (see
+        :func:`~evocompose.solvers.cpsat.rules.add_change_limit`); used by
+        :func:`evocompose.improve`.
+    cuts : bool, optional
+        Switch the redundant LP cuts of the synergy and cohesion terms on or
+        off; ``None`` decides by model size and whether a hint is given (see
+        :func:`~evocompose.solvers.cpsat.rules.build_model`).
 
-    ``base`` and ``max_changes`` restrict the search to compositions at most
-    ``max_changes`` member changes away from ``base`` (see
-    :func:`~evocompose.solvers.cpsat.model.add_change_limit`); used by
-    :func:`evocompose.improve`.
-
-    ``cuts`` switches the redundant LP cuts of the synergy and cohesion
-    terms on or off; ``None`` decides by model size and whether a ``hint``
-    is given (see :func:`~evocompose.solvers.cpsat.model.build_model`).
+    Raises
+    ------
+    SolverError
+        When the problem uses a rule or term this backend does not implement
+        (see :mod:`evocompose.solvers.contract`).
     """
+    opts = options if options is not None else SolveOptions()
+    require_support(BACKEND, problem)
     start = time.perf_counter()
-    m = build_model(problem, cuts=cuts, hinted=hint is not None)
+    m = build_model(problem, cuts=cuts, hinted=opts.hint is not None)
     if base is not None and max_changes is not None:
         add_change_limit(m, base, max_changes)
-    order = tuple(t for t in problem.weights.order if t in TERMS)
+    order = tuple(t for t in problem.weights.order if t in TERM_NAMES)
     forms = build_terms(m)
-    if hint is not None:
-        m.add_hint(hint)
+    if opts.hint is not None:
+        m.add_hint(opts.hint)
     build = time.perf_counter() - start
-    fn = _progress_fn(progress)
     if problem.weights.mode == "lexicographic" and any(t in forms for t in order):
-        return _solve_lexicographic(
-            problem,
-            m,
-            forms,
-            order,
-            start,
-            build,
-            time_limit,
-            seed,
-            workers,
-            fn,
-            log,
-            deterministic,
-        )
+        return _solve_lexicographic(problem, m, forms, order, start, build, opts)
 
     expr, err = scaled_expr(total_form(forms))
     m.model.maximize(expr)
     solver = cp_model.CpSolver()
-    budget = time_limit if deterministic else time_limit - build
-    _parameters(solver, budget, seed, workers, log, len(m.model.proto.variables), deterministic)
-    rec = _Recorder(start, SCALE, fn)
+    budget = opts.time_limit if opts.deterministic else opts.time_limit - build
+    _parameters(
+        solver,
+        budget,
+        opts.seed,
+        opts.workers,
+        opts.log,
+        len(m.model.proto.variables),
+        opts.deterministic,
+    )
+    rec = _Recorder(start, SCALE, opts.on_progress)
     code = solver.solve(m.model, rec)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
-    stats = _stats(m, solver, build, err)
     runtime = time.perf_counter() - start
     comp = m.composition(solver) if status.has_solution else None
+    proven = None
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.UNKNOWN):
         # valid on the problem even without a composition (the result then has no bound)
-        stats["best_bound"] = solver.best_objective_bound / SCALE
-    if comp is not None:
-        stats["solver_objective"] = solver.objective_value / SCALE
-    result = Result.scored(
+        proven = solver.best_objective_bound / SCALE
+    solver_objective = solver.objective_value / SCALE if comp is not None else None
+    mismatch = None
+    if comp is not None and solver_objective is not None:
+        diff = weighted_total(problem, evaluate(problem, comp)) - solver_objective
+        if abs(diff) > err + 1e-6 * max(1.0, abs(solver_objective)):
+            mismatch = diff
+    return Result.scored(
         problem,
         status,
         comp,
-        bound=solver.best_objective_bound / SCALE if comp is not None else None,
+        bound=proven if comp is not None else None,
+        bound_source="cpsat",
         runtime=runtime,
-        seed=seed,
-        workers=workers,
+        seed=opts.seed,
+        workers=opts.workers,
+        deterministic=opts.deterministic,
         solver=SOLVER_NAME,
         history=tuple(rec.history),
-        stats=stats,
+        stats=_stats(
+            m,
+            solver,
+            build,
+            err,
+            proven_bound=proven,
+            solver_objective=solver_objective,
+            objective_mismatch=mismatch,
+        ),
     )
-    if result.objective is not None:
-        diff = result.objective - stats["solver_objective"]
-        if abs(diff) > err + 1e-6 * max(1.0, abs(result.objective)):
-            stats["objective_mismatch"] = diff  # the same dict the result holds
-    return result
 
 
 def _solve_lexicographic(
@@ -284,26 +279,21 @@ def _solve_lexicographic(
     order: tuple[str, ...],
     start: float,
     build: float,
-    time_limit: float,
-    seed: int,
-    workers: int,
-    fn: ProgressFn | None,
-    log: bool,
-    deterministic: bool = False,
+    opts: SolveOptions,
 ) -> Result:
     stages = [t for t in order if t in forms]
     history: list[tuple[float, float, float | None]] = []
-    stage_info: list[dict[str, Any]] = []
+    phases: list[PhaseStats] = []
     comp: Composition | None = None
     all_optimal = True
     status = SolveStatus.UNKNOWN
     solver = cp_model.CpSolver()
     err_total = 0.0
     for k, term in enumerate(stages):
-        if deterministic:
-            budget = time_limit / len(stages)
+        if opts.deterministic:
+            budget = opts.time_limit / len(stages)
         else:
-            remaining = time_limit - (time.perf_counter() - start)
+            remaining = opts.time_limit - (time.perf_counter() - start)
             budget = max(0.05, remaining / (len(stages) - k))
         expr, err = scaled_expr(forms[term])
         err_total += err
@@ -313,8 +303,16 @@ def _solve_lexicographic(
             m.model.clear_hints()
             m.add_hint(comp)
         solver = cp_model.CpSolver()
-        _parameters(solver, budget, seed, workers, log, len(m.model.proto.variables), deterministic)
-        rec = _Recorder(start, SCALE, fn, stage=term)
+        _parameters(
+            solver,
+            budget,
+            opts.seed,
+            opts.workers,
+            opts.log,
+            len(m.model.proto.variables),
+            opts.deterministic,
+        )
+        rec = _Recorder(start, SCALE, opts.on_progress)
         code = solver.solve(m.model, rec)
         st = _STATUS.get(code, SolveStatus.UNKNOWN)
         history += rec.history
@@ -324,33 +322,64 @@ def _solve_lexicographic(
             break
         comp = m.composition(solver)
         value = round(solver.objective_value)
-        stage_info.append(
-            {
-                "term": term,
-                "status": str(st),
-                "value": value / SCALE,
-                "bound": solver.best_objective_bound / SCALE,
-                "seconds": solver.wall_time,
-            }
+        phases.append(
+            PhaseStats(
+                term,
+                str(st),
+                value / SCALE,
+                solver.best_objective_bound / SCALE,
+                solver.wall_time,
+            )
         )
         all_optimal = all_optimal and st is SolveStatus.OPTIMAL
         m.model.add(expr >= value).with_name(f"lexicographic[{term}]")
         status = (
             SolveStatus.OPTIMAL if all_optimal and k == len(stages) - 1 else SolveStatus.FEASIBLE
         )
-    stats = _stats(m, solver, build, err_total)
-    stats["stages"] = stage_info
     runtime = time.perf_counter() - start
-    if comp is not None and len(stage_info) < len(stages):
+    if comp is not None and len(phases) < len(stages):
         status = SolveStatus.FEASIBLE
     return Result.scored(
         problem,
         status,
         comp,
         runtime=runtime,
-        seed=seed,
-        workers=workers,
+        seed=opts.seed,
+        workers=opts.workers,
+        deterministic=opts.deterministic,
         solver=SOLVER_NAME,
         history=tuple(history),
-        stats=stats,
+        stats=_stats(m, solver, build, err_total, phases=tuple(phases)),
     )
+
+
+class CpsatBackend(Backend):
+    """The exact CP-SAT model: every rule and term; the dissimilarity term up to
+    :data:`~evocompose.solvers.cpsat.terms.MAX_DISSIMILARITY_N` candidates."""
+
+    name = "cpsat"
+
+    def rules(self) -> frozenset[str]:
+        """The rules of :data:`~evocompose.solvers.cpsat.rules.RULES`."""
+        return frozenset(RULES)
+
+    def terms(self) -> frozenset[str]:
+        """The terms of :data:`~evocompose.solvers.cpsat.terms.TERMS`."""
+        return frozenset(TERMS)
+
+    def limits(self, problem: Problem) -> list[str]:
+        """The pairwise dissimilarity term beyond the pair model's size."""
+        if "dissimilarity" in problem.active_terms() and len(problem.pool) > MAX_DISSIMILARITY_N:
+            return [
+                f"objective term 'dissimilarity' with {len(problem.pool)} candidates (its pair "
+                f"model takes at most {MAX_DISSIMILARITY_N}; solver='search' takes any size)"
+            ]
+        return []
+
+    def solve(self, problem: Problem, options: SolveOptions) -> Result:
+        """See :func:`solve_cpsat`."""
+        return solve_cpsat(problem, options)
+
+
+#: The CP-SAT backend.
+BACKEND = CpsatBackend()

@@ -41,88 +41,31 @@ from typing import Any
 import numpy as np
 
 from evocompose.check import check
+from evocompose.composition import Composition
 from evocompose.data import Problem
-from evocompose.objective import TERMS
-from evocompose.result import Composition, Result, SolveStatus
-from evocompose.solvers.search.lns import lns_step
-from evocompose.solvers.search.moves import Move, Neighbourhood, Repair, apply, try_move
-from evocompose.solvers.search.state import Compiled, SearchState
+from evocompose.errors import EvocomposeError
+from evocompose.result import Progress, Result, SolveStats, SolveStatus
+from evocompose.solvers.contract import Backend, SolveOptions, require_support
+from evocompose.solvers.cpsat.solve import BACKEND as CPSAT
+from evocompose.solvers.cpsat.solve import solve_cpsat
 
-__all__ = ["is_pure_mdgp", "solve_search"]
+from . import mdgp_backend
+from .lns import lns_step
+from .moves import Move, Neighbourhood, Repair, apply, try_move
+from .rules import RULES
+from .state import Compiled, SearchState
+from .terms import TERMS
+
+__all__ = ["BACKEND", "SearchBackend", "solve_search"]
 
 SOLVER_NAME = "search"
 #: Iterations granted per second of time limit in deterministic mode (about
 #: what the search does per second on a loaded 2-core machine).
 ITERATIONS_PER_SECOND = 300
-#: The same for the pure MDGP engine.
-MDGP_ITERATIONS_PER_SECOND = 1000
 #: In deterministic mode the wall clock only stops runaway runs.
 DETERMINISTIC_WALL_FACTOR = 20.0
 #: Largest ``candidates x networks`` for which the CP-SAT LNS step is used.
 LNS_MAX_CELLS = 50_000
-ProgressArg = Callable[[Any], None] | bool | None
-
-
-def _progress_fn(progress: ProgressArg) -> Callable[[float, float], None] | None:
-    if progress is None or progress is False:
-        return None
-    from evocompose.solvers.cpsat.solve import Progress
-
-    if progress is True:
-
-        def show(seconds: float, objective: float) -> None:
-            print(f"[search] {seconds:7.2f} s  objective {objective:,.3f}", flush=True)
-
-        return show
-    fn = progress
-
-    def call(seconds: float, objective: float) -> None:
-        fn(Progress(seconds, objective, None))
-
-    return call
-
-
-def is_pure_mdgp(problem: Problem) -> bool:
-    """Whether ``problem`` is a pure MDGP: partition under size bounds, dissimilarity only.
-
-    Parameters
-    ----------
-    problem : Problem
-
-    Returns
-    -------
-    bool
-    """
-    if not problem.assign_all or problem.dissimilarity is None:
-        return False
-    if problem.conflicts or problem.must_pairs or problem.excluded:
-        return False
-    if any(problem.capacity(c.id) != 1 for c in problem.pool):
-        return False
-    if problem.share_members and len(problem.networks) > 1:
-        return False
-    w0 = problem.network_weights(problem.networks[0].name).dissimilarity
-    if w0 <= 0:
-        return False
-    for spec in problem.networks:
-        if (
-            spec.quotas
-            or spec.skills
-            or spec.meeting is not None
-            or spec.max_per_organisation is not None
-            or spec.include
-            or spec.exclude
-            or spec.min_relevance is not None
-            or spec.min_known
-            or spec.bridge is not None
-        ):
-            return False
-        w = problem.network_weights(spec.name)
-        if w.dissimilarity != w0:
-            return False
-        if any(w.term_weight(t) for t in TERMS if t not in ("dissimilarity", "spread")):
-            return False
-    return True
 
 
 def _result(
@@ -130,114 +73,71 @@ def _result(
     status: SolveStatus,
     comp: Composition | None,
     start: float,
-    seed: int,
-    workers: int,
+    opts: SolveOptions,
     history: list[tuple[float, float, float | None]],
     stats: dict[str, Any],
 ) -> Result:
+    typed = SolveStats(
+        path="search",
+        start=stats.pop("start", None),
+        build_seconds=stats.pop("compile_seconds", None),
+        first_solution_seconds=stats.pop("first_feasible_seconds", None),
+        iterations=stats.pop("iterations", None),
+        details=stats,
+    )
     return Result.scored(
         problem,
         status,
         comp,
         runtime=time.perf_counter() - start,
-        seed=seed,
-        workers=workers,
+        seed=opts.seed,
+        workers=opts.workers,
+        deterministic=opts.deterministic,
         solver=SOLVER_NAME,
         history=tuple(history),
-        stats=stats,
+        stats=typed,
     )
-
-
-# ------------------------------------------------------------------ MDGP fast path
-def _solve_pure_mdgp(
-    problem: Problem,
-    start: float,
-    time_limit: float,
-    seed: int,
-    workers: int,
-    fn: Callable[[float, float], None] | None,
-    hint: Composition | None,
-    max_iterations: int | None,
-) -> Result:
-    from evocompose.solvers.search.mdgp import solve_mdgp
-
-    assert problem.dissimilarity is not None
-    pool = problem.pool
-    names = problem.network_names
-    w = problem.network_weights(names[0]).dissimilarity
-    offset = problem.weights.spread * len(pool)
-    lb = [s.min_size for s in problem.networks]
-    ub = [s.max_size for s in problem.networks]
-    initial = None
-    if hint is not None and not check(problem, hint):
-        initial = np.zeros(len(pool), dtype=np.int64)
-        for g, name in enumerate(names):
-            for cid in hint.members.get(name, ()):
-                initial[pool.index(cid)] = g
-    history: list[tuple[float, float, float | None]] = []
-
-    def on_improve(seconds: float, value: float) -> None:
-        t = time.perf_counter() - start
-        history.append((t, w * value + offset, None))
-        if fn is not None:
-            fn(t, w * value + offset)
-
-    remaining = max(0.01, time_limit - (time.perf_counter() - start))
-    res = solve_mdgp(
-        problem.dissimilarity,
-        lb,
-        ub,
-        time_limit=remaining,
-        seed=seed,
-        initial=initial,
-        progress=on_improve,
-        max_iterations=max_iterations,
-        workers=workers,
-    )
-    members: dict[str, list[str]] = {name: [] for name in names}
-    for i, g in enumerate(res.assignment):
-        members[names[int(g)]].append(pool.ids[i])
-    comp = Composition(members)
-    stats = {"path": "mdgp", "iterations": res.iterations, "mdgp_value": res.value}
-    return _result(problem, SolveStatus.FEASIBLE, comp, start, seed, workers, history, stats)
 
 
 # ------------------------------------------------------------------ feasible start
-def _reduced_problem(problem: Problem, cp: Compiled, factor: int) -> Problem | None:
+def _reduced_problem(problem: Problem, compiled: Compiled, factor: int) -> Problem | None:
     """The problem with all but the most relevant eligible candidates excluded."""
     if problem.assign_all:
         return None
-    keep = np.zeros(cp.n, dtype=bool)
-    keep |= cp.required | cp.include.any(axis=1)
-    for g in range(cp.G):
-        idx = cp.eligible_idx[g]
-        m = min(idx.size, factor * int(cp.max_size[g]) + 10)
-        order = np.argsort(-cp.R[idx, g], kind="stable")
+    keep = np.zeros(compiled.n, dtype=bool)
+    keep |= compiled.required | compiled.pinned_in.any(axis=1)
+    for g in range(compiled.G):
+        idx = compiled.allowed_idx[g]
+        m = min(idx.size, factor * int(compiled.max_size[g]) + 10)
+        order = np.argsort(-compiled.relevance[idx, g], kind="stable")
         keep[idx[order[:m]]] = True
     for i in np.flatnonzero(keep):
-        for j in cp.unit[int(i)]:
+        for j in compiled.must_unit[int(i)]:
             keep[j] = True
-    if keep.sum() >= 0.8 * cp.n:
+    if keep.sum() >= 0.8 * compiled.n:
         return None
-    drop = [cp.ids[i] for i in np.flatnonzero(~keep)]
+    drop = [compiled.ids[i] for i in np.flatnonzero(~keep)]
     try:
         return problem.replace(excluded=tuple(sorted(set(problem.excluded) | set(drop))))
-    except Exception:
+    except EvocomposeError:  # e.g. a must-pair partner dropped: no reduced start
         return None
 
 
 def _cpsat_start(
-    problem: Problem, cp: Compiled, budget: float, seed: int, workers: int, stats: dict[str, Any]
+    problem: Problem, compiled: Compiled, budget: float, opts: SolveOptions, stats: dict[str, Any]
 ) -> tuple[Composition | None, bool]:
-    """A feasible composition from CP-SAT; the flag says CP-SAT proved infeasibility."""
-    from evocompose.solve import solve
+    """A feasible composition from CP-SAT; the flag says CP-SAT proved infeasibility.
 
+    Nothing when CP-SAT cannot take the problem (a dissimilarity matrix
+    beyond its pair model): the search then reports that it found no start.
+    """
+    if CPSAT.unsupported(problem):
+        stats["start_cpsat"] = "not used: " + "; ".join(CPSAT.unsupported(problem))
+        return None, False
     t0 = time.perf_counter()
-    reduced = _reduced_problem(problem, cp, factor=4)
+    reduced = _reduced_problem(problem, compiled, factor=4)
     if reduced is not None and budget > 0.5:
-        r = solve(
-            reduced, solver="cpsat", time_limit=max(0.5, 0.6 * budget), seed=seed, workers=workers
-        )
+        r = solve_cpsat(reduced, opts.replace(time_limit=max(0.5, 0.6 * budget), hint=None))
         stats["start_reduced_pool"] = int(len(reduced.pool) - len(reduced.excluded))
         stats["start_reduced_status"] = str(r.status)
         if r.composition is not None and not check(problem, r.composition):
@@ -246,7 +146,7 @@ def _cpsat_start(
     left = budget - (time.perf_counter() - t0)
     if left <= 0.2:
         return None, False
-    r = solve(problem, solver="cpsat", time_limit=left, seed=seed, workers=workers)
+    r = solve_cpsat(problem, opts.replace(time_limit=left, hint=None))
     stats["start_full_status"] = str(r.status)
     if r.status is SolveStatus.INFEASIBLE:
         return None, True
@@ -256,10 +156,10 @@ def _cpsat_start(
     return None, False
 
 
-def _state_from(cp: Compiled, comp: Composition) -> SearchState:
-    pool = cp.problem.pool
-    members = [[pool.index(c) for c in comp.members.get(name, ())] for name in cp.names]
-    return SearchState(cp, members)
+def _state_from(compiled: Compiled, comp: Composition) -> SearchState:
+    pool = compiled.problem.pool
+    members = [[pool.index(c) for c in comp.members.get(name, ())] for name in compiled.names]
+    return SearchState(compiled, members)
 
 
 # ------------------------------------------------------------------ search
@@ -278,14 +178,14 @@ def _search(
     a small random kick; after a cycle without real improvement (and at least every second cycle) it first tries
     ``lns`` (a CP-SAT large-neighbourhood step) on the best composition.
     """
-    cp = state.cp
+    compiled = state.compiled
     nb = Neighbourhood(state, rng)
-    best_obj = state.obj
+    best_obj = state.objective
     best = state.assignment()
-    G = cp.G
+    G = compiled.G
     kinds = ["replace", "swap", "move", "add", "remove"]
     probs = np.array([0.55, 0.2 if G > 1 else 0.0, 0.1 if G > 1 else 0.0, 0.075, 0.075])
-    if cp.problem.assign_all:
+    if compiled.problem.assign_all:
         probs[0] = probs[3] = probs[4] = 0.0
         probs[1], probs[2] = 0.7, 0.3
     if probs.sum() == 0:
@@ -309,7 +209,7 @@ def _search(
             # a cycle that gained less than 0.05% counts as stale
             stale = stale + 1 if best_obj <= last_best + 5e-4 * abs(last_best) + 1e-9 else 0
             last_best = best_obj
-            state = SearchState(cp, best)
+            state = SearchState(compiled, best)
             nb.state = state
             since_lns += 1
             if lns is not None and (stale >= 1 or since_lns >= 2):
@@ -318,10 +218,10 @@ def _search(
                 comp = lns(state)
                 if comp is not None:
                     lns_wins += 1
-                    state = _state_from(cp, comp)
+                    state = _state_from(compiled, comp)
                     nb.state = state
-                    if state.obj > best_obj + 1e-9:
-                        best_obj = state.obj
+                    if state.objective > best_obj + 1e-9:
+                        best_obj = state.objective
                         best = state.assignment()
                         on_best(state)
                     stale = 0
@@ -330,7 +230,7 @@ def _search(
             for _ in range(3 + int(rng.integers(5))):
                 g = int(rng.integers(G))
                 h = int(rng.integers(G))
-                kick = nb.replace(g) if not cp.problem.assign_all else nb.swap(g, h)
+                kick = nb.replace(g) if not compiled.problem.assign_all else nb.swap(g, h)
                 if kick is not None:
                     apply(state, kick[1])
         it += 1
@@ -364,8 +264,8 @@ def _search(
             if real is None:  # cannot happen: evaluated on the same state
                 continue
             accepted += 1
-            if state.obj > best_obj + 1e-9:
-                best_obj = state.obj
+            if state.objective > best_obj + 1e-9:
+                best_obj = state.objective
                 best = state.assignment()
                 on_best(state)
     stats["iterations"] = it
@@ -377,54 +277,38 @@ def _search(
 
 def solve_search(
     problem: Problem,
+    options: SolveOptions | None = None,
     *,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    workers: int = 1,
-    progress: ProgressArg = None,
-    hint: Composition | None = None,
-    log: bool = False,
     max_iterations: int | None = None,
     start_time_limit: float | None = None,
-    deterministic: bool = False,
 ) -> Result:
     """Compose the networks of ``problem`` by local search, honouring every hard rule.
 
     Parameters
     ----------
     problem : Problem
-    time_limit : float
-        Wall-clock seconds, the feasible start included.
-    seed : int
-        Random seed; with ``max_iterations`` reached before the time limit
-        (and a hint or a deterministic start) the result is reproducible.
-    workers : int
-        Threads for the CP-SAT start; for a pure diversity (MDGP) problem, tabu
-        searches run at once (:func:`~evocompose.solvers.search.mdgp.solve_mdgp`).
-        The composer's local search itself is sequential.
-    progress : callable or bool, optional
-        Called with a :class:`~evocompose.solvers.cpsat.Progress`
-        ``(seconds, objective, None)`` at each improvement; ``True`` prints.
-    hint : Composition, optional
-        A starting composition; used when it passes :func:`evocompose.check.check`.
-    log : bool
-        Accepted for compatibility with the backend interface; unused.
+    options : SolveOptions, optional
+        ``time_limit`` is wall-clock seconds, the feasible start included.
+        With ``max_iterations`` reached before the time limit (and a hint or
+        a deterministic start) the result is reproducible for a ``seed``.
+        ``workers`` are the CP-SAT start's threads, and for a pure MDGP
+        problem the tabu searches run at once; the composer's local search
+        itself is sequential. ``hint`` is used when it passes
+        :func:`evocompose.check`. ``deterministic=True`` counts the budget in
+        iterations (:data:`ITERATIONS_PER_SECOND` per second of time limit,
+        with a wall-clock safety cap of :data:`DETERMINISTIC_WALL_FACTOR`
+        times the limit). ``log`` is unused.
     max_iterations : int, optional
         Stop the local search after this many iterations.
     start_time_limit : float, optional
-        Budget for the feasible start, repair then CP-SAT (default: 60% of ``time_limit``).
-    deterministic : bool
-        Count the budget in iterations instead of seconds
-        (:data:`ITERATIONS_PER_SECOND` per second of ``time_limit``, with a
-        wall-clock safety cap of :data:`DETERMINISTIC_WALL_FACTOR` times
-        ``time_limit``), so that the same seed gives the same composition
-        whatever the machine's load.
+        Budget for the feasible start, repair then CP-SAT (default: 60% of
+        the time limit).
 
     Notes
     -----
     The search maximises the weighted sum of the terms; with
     ``Weights(mode="lexicographic")`` that sum is used as a proxy (see
-    ``stats["note"]``).
+    ``stats.details["note"]``).
 
     Returns
     -------
@@ -433,37 +317,48 @@ def solve_search(
         ``INFEASIBLE`` only when CP-SAT proved it; ``UNKNOWN`` when no feasible
         start was found in time.
 
+    Raises
+    ------
+    SolverError
+        When the problem uses a rule or term the search does not implement.
+
     Examples
     --------
     >>> import evocompose as evo
-    >>> r = solve_search(evo.datasets.tiny(), time_limit=2, max_iterations=200)
-    >>> r.status.value, r.composition.is_feasible(evo.datasets.tiny())
-    ('FEASIBLE', True)
+    >>> p = evo.datasets.tiny()
+    >>> r = solve_search(p, SolveOptions(time_limit=2), max_iterations=200)
+    >>> r.status.value, evo.check(p, r.composition)
+    ('FEASIBLE', [])
     """
+    opts = options if options is not None else SolveOptions()
+    require_support(BACKEND, problem)
+    if not mdgp_backend.BACKEND.unsupported(problem):
+        return mdgp_backend.solve_pure_mdgp(problem, opts, max_iterations=max_iterations)
     start = time.perf_counter()
-    if deterministic:
-        rate = MDGP_ITERATIONS_PER_SECOND if is_pure_mdgp(problem) else ITERATIONS_PER_SECOND
+    time_limit = opts.time_limit
+    if opts.deterministic:
         if max_iterations is None:
-            max_iterations = max(1, int(rate * time_limit))
+            max_iterations = max(1, int(ITERATIONS_PER_SECOND * time_limit))
         time_limit *= DETERMINISTIC_WALL_FACTOR
-    fn = _progress_fn(progress)
-    if is_pure_mdgp(problem):
-        return _solve_pure_mdgp(problem, start, time_limit, seed, workers, fn, hint, max_iterations)
-    stats: dict[str, Any] = {"path": "search"}
+    fn = opts.on_progress
+    seed = opts.seed
+    stats: dict[str, Any] = {}
     if problem.weights.mode == "lexicographic":
         stats["note"] = "lexicographic weights are optimised as their weighted sum"
-    cp = Compiled(problem)
+    compiled = Compiled(problem)
     stats["compile_seconds"] = time.perf_counter() - start
     history: list[tuple[float, float, float | None]] = []
     comp: Composition | None = None
+    hint = opts.hint
     if hint is not None and not check(problem, hint):
         comp = hint
         stats["start"] = "hint"
+    budget = 0.0
     if comp is None:
         budget = 0.6 * time_limit if start_time_limit is None else start_time_limit
         budget = min(budget, time_limit - (time.perf_counter() - start))
         t_rep = time.perf_counter()
-        rep_state = SearchState(cp)
+        rep_state = SearchState(compiled)
         repaired = Repair(rep_state, np.random.default_rng(seed)).run(t_rep + 0.75 * budget)
         stats["repair_seconds"] = time.perf_counter() - t_rep
         if repaired:
@@ -475,28 +370,26 @@ def solve_search(
                 stats["repair_check_failed"] = True
         budget -= time.perf_counter() - t_rep
     if comp is None:
-        comp, infeasible = _cpsat_start(problem, cp, budget, seed, workers, stats)
+        comp, infeasible = _cpsat_start(problem, compiled, budget, opts, stats)
         if infeasible:
             stats["start"] = "cpsat proved infeasible"
-            return _result(
-                problem, SolveStatus.INFEASIBLE, None, start, seed, workers, history, stats
-            )
+            return _result(problem, SolveStatus.INFEASIBLE, None, start, opts, history, stats)
     if comp is None:
         stats["start"] = "none"
-        return _result(problem, SolveStatus.UNKNOWN, None, start, seed, workers, history, stats)
-    state = _state_from(cp, comp)
+        return _result(problem, SolveStatus.UNKNOWN, None, start, opts, history, stats)
+    state = _state_from(compiled, comp)
     first = time.perf_counter() - start
     stats["first_feasible_seconds"] = first
-    stats["start_objective"] = state.obj
-    history.append((first, state.obj, None))
+    stats["start_objective"] = state.objective
+    history.append((first, state.objective, None))
     if fn is not None:
-        fn(first, state.obj)
+        fn(Progress(first, state.objective, None, "search"))
 
     def on_best(st: SearchState) -> None:
         t = time.perf_counter() - start
-        history.append((t, st.obj, None))
+        history.append((t, st.objective, None))
         if fn is not None:
-            fn(t, st.obj)
+            fn(Progress(t, st.objective, None, "search"))
 
     rng = np.random.default_rng(seed)
     lns_rng = np.random.default_rng(seed + 1)
@@ -510,20 +403,48 @@ def solve_search(
             return None
         limit = min(5.0, left / 3)
         t = time.perf_counter()
-        out = lns_step(st, lns_rng, time_limit=limit, seed=seed, workers=workers)
+        out = lns_step(st, lns_rng, opts.replace(time_limit=limit, hint=None))
         if time.perf_counter() - t > limit + 1.0:  # model building too slow here: stop using it
             lns_on[0] = False
             stats["lns_disabled"] = "overran its time limit"
         return out
 
-    # CP-SAT model building grows with n x G; beyond this the LNS step costs more than it gains
-    use_lns = max_iterations is None and not problem.assign_all and cp.n * cp.G <= LNS_MAX_CELLS
+    # CP-SAT model building grows with n x G; beyond this the LNS step costs
+    # more than it gains; and CP-SAT must be able to take the problem at all
+    use_lns = (
+        max_iterations is None
+        and not problem.assign_all
+        and compiled.n * compiled.G <= LNS_MAX_CELLS
+        and not CPSAT.unsupported(problem)
+    )
     best = _search(
         state, rng, deadline, max_iterations, on_best, stats, lns=lns if use_lns else None
     )
-    final = SearchState(cp, best).composition()
+    final = SearchState(compiled, best).composition()
     violations = check(problem, final)
     if violations:  # a bug in the incremental checks: fall back to the verified start
         stats["check_failed"] = [v.message for v in violations[:5]]
         final = comp
-    return _result(problem, SolveStatus.FEASIBLE, final, start, seed, workers, history, stats)
+    return _result(problem, SolveStatus.FEASIBLE, final, start, opts, history, stats)
+
+
+class SearchBackend(Backend):
+    """Local search over the whole problem: every rule and term, any size."""
+
+    name = "search"
+
+    def rules(self) -> frozenset[str]:
+        """The rules of :data:`~evocompose.solvers.search.rules.RULES`."""
+        return frozenset(RULES)
+
+    def terms(self) -> frozenset[str]:
+        """The terms of :data:`~evocompose.solvers.search.terms.TERMS`."""
+        return frozenset(TERMS)
+
+    def solve(self, problem: Problem, options: SolveOptions) -> Result:
+        """See :func:`solve_search`."""
+        return solve_search(problem, options)
+
+
+#: The local-search backend.
+BACKEND = SearchBackend()

@@ -1,8 +1,9 @@
 """CP-SAT as a large-neighbourhood (LNS) operator for the local search.
 
 One step frees a few networks of the current composition and re-optimises
-them exactly with CP-SAT (through the public :func:`evocompose.solve`), on a
-copy of the problem in which
+them exactly with CP-SAT (:func:`~evocompose.solvers.cpsat.solve.solve_cpsat`,
+called directly, never through the registry), on a copy of the problem in
+which
 
 * every other network keeps its current members (``include`` pins), and
 * the pool is cut down (``excluded``) to the people placed now plus the most
@@ -20,24 +21,30 @@ import dataclasses
 import numpy as np
 
 from evocompose.check import check
+from evocompose.composition import Composition
 from evocompose.data import Problem
+from evocompose.errors import EvocomposeError
 from evocompose.objective import evaluate, weighted_total
-from evocompose.result import Composition
-from evocompose.solvers.search.state import Compiled, SearchState
+from evocompose.solvers.contract import SolveOptions
+from evocompose.solvers.cpsat.solve import solve_cpsat
+
+from .state import Compiled, SearchState
 
 __all__ = ["lns_step"]
 
 
-def _subproblem(cp: Compiled, state: SearchState, free: list[int], per_network: int) -> Problem:
-    problem = cp.problem
-    keep = state.msum > 0
-    keep |= cp.required
+def _subproblem(
+    compiled: Compiled, state: SearchState, free: list[int], per_network: int
+) -> Problem:
+    problem = compiled.problem
+    keep = state.seats > 0
+    keep |= compiled.required
     for g in free:
-        idx = cp.eligible_idx[g]
-        order = np.argsort(-cp.R[idx, g], kind="stable")
+        idx = compiled.allowed_idx[g]
+        order = np.argsort(-compiled.relevance[idx, g], kind="stable")
         keep[idx[order[:per_network]]] = True
     for i in np.flatnonzero(keep):
-        for j in cp.unit[int(i)]:
+        for j in compiled.must_unit[int(i)]:
             keep[j] = True
     freed = set(free)
     networks = []
@@ -45,9 +52,9 @@ def _subproblem(cp: Compiled, state: SearchState, free: list[int], per_network: 
         if g in freed:
             networks.append(spec)
         else:
-            pins = tuple(sorted({*spec.include, *(cp.ids[i] for i in state.members[g])}))
+            pins = tuple(sorted({*spec.include, *(compiled.ids[i] for i in state.members[g])}))
             networks.append(dataclasses.replace(spec, include=pins))
-    dropped = {cp.ids[i] for i in np.flatnonzero(~keep)}
+    dropped = {compiled.ids[i] for i in np.flatnonzero(~keep)}
     return problem.replace(
         networks=tuple(networks),
         excluded=tuple(sorted(set(problem.excluded) | dropped)),
@@ -57,10 +64,8 @@ def _subproblem(cp: Compiled, state: SearchState, free: list[int], per_network: 
 def lns_step(
     state: SearchState,
     rng: np.random.Generator,
+    options: SolveOptions,
     *,
-    time_limit: float,
-    seed: int = 0,
-    workers: int = 1,
     free: int = 2,
     per_network: int = 40,
 ) -> Composition | None:
@@ -72,10 +77,9 @@ def lns_step(
         The current (feasible) composition; not modified.
     rng : numpy.random.Generator
         Picks the networks to free.
-    time_limit : float
-        CP-SAT seconds (model building included).
-    seed, workers : int
-        Passed to CP-SAT.
+    options : SolveOptions
+        For CP-SAT: its time limit (model building included), seed, workers
+        and determinism; the hint is the current composition.
     free : int
         Networks freed per step.
     per_network : int
@@ -86,22 +90,18 @@ def lns_step(
     Composition or None
         A feasible composition with a strictly better objective, else ``None``.
     """
-    from evocompose.solve import solve
-
-    cp = state.cp
-    problem = cp.problem
+    compiled = state.compiled
+    problem = compiled.problem
     if problem.assign_all:
         return None
-    k = min(free, cp.G)
-    chosen = sorted(int(g) for g in rng.choice(cp.G, k, replace=False))
+    k = min(free, compiled.G)
+    chosen = sorted(int(g) for g in rng.choice(compiled.G, k, replace=False))
     current = state.composition()
     try:
-        sub = _subproblem(cp, state, chosen, per_network)
-    except Exception:  # a pin combination the validation rejects: skip this step
+        sub = _subproblem(compiled, state, chosen, per_network)
+    except EvocomposeError:  # a pin combination the validation rejects: skip this step
         return None
-    result = solve(
-        sub, solver="cpsat", time_limit=time_limit, seed=seed, workers=workers, hint=current
-    )
+    result = solve_cpsat(sub, options.replace(hint=current, progress=None))
     comp = result.composition
     if comp is None or check(problem, comp):
         return None

@@ -17,9 +17,11 @@ always uses the allowed slot with most members available.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
-from evocompose.solvers.search.state import Compiled, SearchState
+from .state import Compiled, SearchState
 
 __all__ = ["Move", "Neighbourhood", "apply", "expand", "try_move", "undo"]
 
@@ -27,12 +29,12 @@ __all__ = ["Move", "Neighbourhood", "apply", "expand", "try_move", "undo"]
 Move = list[tuple[int, int]]
 
 
-def expand(cp: Compiled, changes: Move) -> Move:
+def expand(compiled: Compiled, changes: Move) -> Move:
     """Add the must-pair partners of every toggled person (same network, same direction).
 
     Parameters
     ----------
-    cp : Compiled
+    compiled : Compiled
     changes : list of (int, int)
 
     Returns
@@ -43,7 +45,7 @@ def expand(cp: Compiled, changes: Move) -> Move:
     out: Move = []
     seen: set[tuple[int, int]] = set()
     for i, g in changes:
-        for j in cp.unit[i] if cp.in_pair[i] else (i,):
+        for j in compiled.must_unit[i] if compiled.in_must_unit[i] else (i,):
             if (j, g) not in seen:
                 seen.add((j, g))
                 out.append((j, g))
@@ -76,13 +78,13 @@ def try_move(state: SearchState, changes: Move) -> float | None:
         The exact objective change (the move stays applied), or ``None``
         when the move breaks a rule (the state is restored).
     """
-    cp = state.cp
-    X = state.X
+    compiled = state.compiled
+    X = state.member
     for i, g in changes:
         if X[i, g]:
-            if cp.include[i, g]:
+            if compiled.pinned_in[i, g]:
                 return None
-        elif not cp.E[i, g]:
+        elif not compiled.allowed[i, g]:
             return None
     d = apply(state, changes)
     if state.local_ok(changes):
@@ -104,7 +106,7 @@ class Neighbourhood:
 
     def __init__(self, state: SearchState, rng: np.random.Generator, top_k: int = 3) -> None:
         self.state = state
-        self.cp = state.cp
+        self.compiled = state.compiled
         self.rng = rng
         self.top_k = top_k
 
@@ -112,63 +114,38 @@ class Neighbourhood:
     def add_scores(self, g: int, idx: np.ndarray) -> np.ndarray:
         """Approximate gain of adding each of ``idx`` (non-members) to ``g``.
 
-        Exact except for the cohesion bonus of the newcomer's neighbours.
+        The sum of the terms' :meth:`~.terms.SearchTerm.scores`: exact except
+        for the cohesion bonus of the newcomer's neighbours.
         """
-        cp, st = self.cp, self.state
-        s = int(st.size[g])
-        v = cp.w_rel[g] * cp.R[idx, g]
-        for a in range(len(cp.cat_codes)):
-            w = cp.cat_w[g, a]
-            if w:
-                v = v + w * (s - st.cat[a][g, cp.cat_codes[a][idx]])
-        if cp.w_sk[g] and cp.K:
-            c = st.skc[g]
-            v = v + cp.w_sk[g] * (c.sum() + cp.H[idx] @ (s - 2 * c))
-        sec = cp.sector[idx]
-        if cp.w_nct[g]:
-            v = v + cp.w_nct[g] * ((s - st.cat[0][g, sec]) - st.kdiff[idx, g])
-        if cp.has_syn and cp.w_syn[g]:
-            v = v + cp.w_syn[g] * (cp.syn[g][sec] @ st.cat[0][g])
-        if st.S is not None:
-            v = v + cp.w_d[g] * st.S[idx, g]
-        if cp.w_coh[g]:
-            v = v + cp.w_coh[g] * (st.kin[idx, g] >= cp.coh_t[g])
-        if cp.w_spread:
-            v = v + cp.w_spread * (st.msum[idx] == 0)
-        return np.asarray(v, dtype=float)
+        v = np.zeros(idx.size)
+        for t in self.compiled.terms:
+            v += t.scores(self.state, g, idx)
+        return v
 
     def pair_values(self, g: int, idx: np.ndarray, o: int) -> np.ndarray:
         """Weighted pair value in network ``g`` between each of ``idx`` and ``o``."""
-        cp = self.cp
         v = np.zeros(idx.size)
-        for a in range(len(cp.cat_codes)):
-            w = cp.cat_w[g, a]
-            if w:
-                codes = cp.cat_codes[a]
-                v += w * (codes[idx] != codes[o])
-        if cp.w_sk[g] and cp.K:
-            v += cp.w_sk[g] * np.abs(cp.H[idx] - cp.H[o]).sum(axis=1)
-        sec = cp.sector
-        if cp.w_nct[g]:
-            tied = np.isin(idx, cp.nbrs[o]) if cp.nbrs[o] else np.zeros(idx.size, dtype=bool)
-            v += cp.w_nct[g] * ((sec[idx] != sec[o]) & ~tied)
-        if cp.has_syn and cp.w_syn[g]:
-            v += cp.w_syn[g] * cp.syn[g][sec[idx], sec[o]]
-        if cp.has_d and cp.D is not None:
-            v += cp.w_d[g] * cp.D[idx, o]
+        for t in self.compiled.terms:
+            p = t.pair(self.compiled, g, idx, o)
+            if p is not None:
+                v += p
         return v
 
     def _free_for(self, g: int, idx: np.ndarray) -> np.ndarray:
         """Mask of ``idx`` who could join ``g`` without breaking capacity or sharing."""
-        cp, st = self.cp, self.state
-        ok = ~st.X[idx, g] & (st.msum[idx] < cp.cap[idx]) & (st.cf[idx, g] == 0)
-        if cp.G > 1:
-            ok &= ~(st.X[idx] & cp.no_share[g]).any(axis=1)
+        compiled, st = self.compiled, self.state
+        ok = (
+            ~st.member[idx, g]
+            & (st.seats[idx] < compiled.capacity[idx])
+            & (st.conflicts_inside[idx, g] == 0)
+        )
+        if compiled.G > 1:
+            ok &= ~(st.member[idx] & compiled.no_share[g]).any(axis=1)
         return np.asarray(ok)
 
     def _removable(self, g: int) -> list[int]:
-        cp = self.cp
-        return sorted(i for i in self.state.members[g] if not cp.include[i, g])
+        compiled = self.compiled
+        return sorted(i for i in self.state.members[g] if not compiled.pinned_in[i, g])
 
     def _best(self, options: list[Move]) -> tuple[float, Move] | None:
         """Evaluate moves exactly (apply, check, undo); the best feasible one."""
@@ -203,28 +180,29 @@ class Neighbourhood:
         (float, list) or None
             Exact objective change and the (expanded) toggles, not applied.
         """
-        cp = self.cp
+        compiled = self.compiled
         out = self._removable(g)
         if not out:
             return None
         o = out[int(self.rng.integers(len(out)))]
-        idx = cp.eligible_idx[g]
+        idx = compiled.allowed_idx[g]
         idx = idx[self._free_for(g, idx)]
         if idx.size == 0:
             return None
         scores = self.add_scores(g, idx) - self.pair_values(g, idx, o)
         picks = idx[self._top(scores)]
-        return self._best([expand(cp, [(o, g), (int(i), g)]) for i in picks])
+        return self._best([expand(compiled, [(o, g), (int(i), g)]) for i in picks])
 
     def swap(self, g: int, h: int) -> tuple[float, Move] | None:
         """Best of a few exact swaps of a member of ``g`` with members of ``h``."""
-        cp, st = self.cp, self.state
-        out = [i for i in self._removable(g) if not st.X[i, h] and cp.E[i, h]]
+        compiled, st = self.compiled, self.state
+        out = [i for i in self._removable(g) if not st.member[i, h] and compiled.allowed[i, h]]
         if not out:
             return None
         i = out[int(self.rng.integers(len(out)))]
         cand = np.array(
-            [j for j in self._removable(h) if not st.X[j, g] and cp.E[j, g]], dtype=np.int64
+            [j for j in self._removable(h) if not st.member[j, g] and compiled.allowed[j, g]],
+            dtype=np.int64,
         )
         if cand.size == 0:
             return None
@@ -232,45 +210,51 @@ class Neighbourhood:
         score = self.add_scores(g, cand) - pair
         score -= np.array([st.contrib(int(j), h) for j in cand])
         picks = cand[self._top(score)]
-        return self._best([expand(cp, [(i, g), (int(j), h), (int(j), g), (i, h)]) for j in picks])
+        return self._best(
+            [expand(compiled, [(i, g), (int(j), h), (int(j), g), (i, h)]) for j in picks]
+        )
 
     def move(self, g: int) -> tuple[float, Move] | None:
         """A member of ``g`` moves to the best of a few other networks."""
-        cp, st = self.cp, self.state
+        compiled, st = self.compiled, self.state
         out = self._removable(g)
         if not out:
             return None
         i = out[int(self.rng.integers(len(out)))]
-        hs = [h for h in range(cp.G) if h != g and not st.X[i, h] and cp.E[i, h]]
+        hs = [
+            h
+            for h in range(compiled.G)
+            if h != g and not st.member[i, h] and compiled.allowed[i, h]
+        ]
         if not hs:
             return None
         if len(hs) > self.top_k:
             hs = [hs[int(k)] for k in self.rng.choice(len(hs), self.top_k, replace=False)]
-        return self._best([expand(cp, [(i, g), (i, h)]) for h in hs])
+        return self._best([expand(compiled, [(i, g), (i, h)]) for h in hs])
 
     def add(self, g: int) -> tuple[float, Move] | None:
         """Best of a few exact additions to ``g``."""
-        cp, st = self.cp, self.state
-        if st.size[g] >= cp.max_size[g]:
+        compiled, st = self.compiled, self.state
+        if st.size[g] >= compiled.max_size[g]:
             return None
-        idx = cp.eligible_idx[g]
+        idx = compiled.allowed_idx[g]
         idx = idx[self._free_for(g, idx)]
         if idx.size == 0:
             return None
         picks = idx[self._top(self.add_scores(g, idx))]
-        return self._best([expand(cp, [(int(i), g)]) for i in picks])
+        return self._best([expand(compiled, [(int(i), g)]) for i in picks])
 
     def remove(self, g: int) -> tuple[float, Move] | None:
         """Best of a few exact removals from ``g``."""
-        cp, st = self.cp, self.state
-        if st.size[g] <= cp.min_size[g]:
+        compiled, st = self.compiled, self.state
+        if st.size[g] <= compiled.min_size[g]:
             return None
         out = self._removable(g)
         if not out:
             return None
         if len(out) > self.top_k:
             out = [out[int(k)] for k in self.rng.choice(len(out), self.top_k, replace=False)]
-        return self._best([expand(cp, [(i, g)]) for i in out])
+        return self._best([expand(compiled, [(i, g)]) for i in out])
 
 
 class Repair:
@@ -294,33 +278,33 @@ class Repair:
 
     def __init__(self, state: SearchState, rng: np.random.Generator, sample: int = 10) -> None:
         self.state = state
-        self.cp = state.cp
+        self.compiled = state.compiled
         self.rng = rng
         self.sample = sample
         self.nb = Neighbourhood(state, rng)
         self.tabu: dict[tuple[int, int], int] = {}
-        self.nv = np.zeros(self.cp.G, dtype=np.int64)  # cached net_violation per network
+        self.nv = np.zeros(self.compiled.G, dtype=np.int64)  # cached net_violation per network
 
     # ------------------------------------------------------------ violation
     def net_violation(self, g: int) -> int:
         """Violation of the count rules of network ``g`` (0 when they hold)."""
-        cp, st = self.cp, self.state
+        compiled, st = self.compiled, self.state
         s = int(st.size[g])
-        v = max(0, int(cp.min_size[g]) - s) + max(0, s - int(cp.max_size[g]))
-        sc = min(s, int(cp.max_size[g]))
-        for k, q in enumerate(cp.quotas[g]):
-            c = int(st.qc[g][k])
+        v = max(0, int(compiled.min_size[g]) - s) + max(0, s - int(compiled.max_size[g]))
+        sc = min(s, int(compiled.max_size[g]))
+        for k, q in enumerate(compiled.quotas[g]):
+            c = int(st.quota_count[g][k])
             v += max(0, int(q.lo[sc]) - c) + max(0, c - int(q.hi[sc]))
-        for k, m in cp.skill_req[g]:
-            v += max(0, m - int(st.skc[g, k]))
-        allowed, req = cp.meet_slots[g], cp.meet_req[g]
+        for k, m in compiled.skill_req[g]:
+            v += max(0, m - int(st.skill_count[g, k]))
+        allowed, req = compiled.meeting_slots[g], compiled.meeting_need[g]
         if allowed is not None and req is not None and s > 0:
-            best = int(st.av[g, allowed].max()) if allowed.size else 0
+            best = int(st.free_count[g, allowed].max()) if allowed.size else 0
             v += max(0, int(req[sc]) - best)
-        mk = int(cp.min_known[g])
+        mk = int(compiled.min_known[g])
         if mk > 0 and s > 0:
             idx = np.fromiter(st.members[g], dtype=np.int64, count=s)
-            v += int(np.maximum(0, mk - st.kin[idx, g]).sum())
+            v += int(np.maximum(0, mk - st.known_inside[idx, g]).sum())
         return v
 
     def bridge_violation(self) -> int:
@@ -329,45 +313,47 @@ class Repair:
 
     def violation(self) -> int:
         """Total violation of the current state (0 means feasible)."""
-        cp, st = self.cp, self.state
-        v = sum(self.net_violation(g) for g in range(cp.G)) + self.bridge_violation()
-        return v + int((cp.required & (st.msum == 0)).sum())
+        compiled, st = self.compiled, self.state
+        v = sum(self.net_violation(g) for g in range(compiled.G)) + self.bridge_violation()
+        return v + int((compiled.required & (st.seats == 0)).sum())
 
     def _local(self, nets: set[int], people: set[int]) -> int:
-        cp, st = self.cp, self.state
+        compiled, st = self.compiled, self.state
         v = sum(self.net_violation(g) for g in nets) + self.bridge_violation()
-        return v + sum(1 for p in people if cp.required[p] and st.msum[p] == 0)
+        return v + sum(1 for p in people if compiled.required[p] and st.seats[p] == 0)
 
     def _hard_ok(self, changes: Move) -> bool:
-        cp, st = self.cp, self.state
+        compiled, st = self.compiled, self.state
         nets: dict[int, set[int]] = {}
         for i, g in changes:
             nets.setdefault(g, set()).add(i)
         for g, people in nets.items():
-            if st.size[g] > cp.max_size[g] or not st.org_ok(g, people):
+            if st.size[g] > compiled.max_size[g] or not st.max_per_ok(g, people):
                 return False
         for i in {i for i, _ in changes}:
-            k = int(st.msum[i])
-            if k > cp.cap[i] or np.any(cp.include[i] & ~st.X[i]):
+            k = int(st.seats[i])
+            if k > compiled.capacity[i] or np.any(compiled.pinned_in[i] & ~st.member[i]):
                 return False
             if k:
-                ns = np.flatnonzero(st.X[i])
-                if np.any(st.cf[i, ns]) or (k > 1 and np.any(cp.no_share[np.ix_(ns, ns)])):
+                ns = np.flatnonzero(st.member[i])
+                if np.any(st.conflicts_inside[i, ns]) or (
+                    k > 1 and np.any(compiled.no_share[np.ix_(ns, ns)])
+                ):
                     return False
         return True
 
     def _eval(self, changes: Move) -> tuple[int, float] | None:
-        cp, st = self.cp, self.state
+        compiled, st = self.compiled, self.state
         for i, g in changes:
-            if st.X[i, g]:
-                if cp.include[i, g]:
+            if st.member[i, g]:
+                if compiled.pinned_in[i, g]:
                     return None
-            elif not cp.E[i, g]:
+            elif not compiled.allowed[i, g]:
                 return None
         nets = {g for _, g in changes}
         people = {i for i, _ in changes}
         before = int(sum(self.nv[g] for g in nets)) + st.bridge_shortfall()
-        before += sum(1 for p in people if cp.required[p] and st.msum[p] == 0)
+        before += sum(1 for p in people if compiled.required[p] and st.seats[p] == 0)
         d = apply(st, changes)
         ok = self._hard_ok(changes)
         after = self._local(nets, people) if ok else 0
@@ -377,32 +363,32 @@ class Repair:
     # ----------------------------------------------------------------- run
     def _need_scores(self, g: int, idx: np.ndarray) -> np.ndarray:
         """How much each of ``idx`` would help the count rules of ``g`` that are short."""
-        cp, st = self.cp, self.state
+        compiled, st = self.compiled, self.state
         s = int(st.size[g])
-        sc = min(s + 1, int(cp.max_size[g]))
+        sc = min(s + 1, int(compiled.max_size[g]))
         v = np.zeros(idx.size)
-        for k, q in enumerate(cp.quotas[g]):
-            c = int(st.qc[g][k])
+        for k, q in enumerate(compiled.quotas[g]):
+            c = int(st.quota_count[g][k])
             if c < q.lo[sc]:
-                v += cp.QM[g][idx, k]
+                v += compiled.quota_mask[g][idx, k]
             elif c >= q.hi[sc]:
-                v -= cp.QM[g][idx, k]
-        for k, m in cp.skill_req[g]:
-            if st.skc[g, k] < m:
-                v += cp.H[idx, k]
-        allowed = cp.meet_slots[g]
+                v -= compiled.quota_mask[g][idx, k]
+        for k, m in compiled.skill_req[g]:
+            if st.skill_count[g, k] < m:
+                v += compiled.holds[idx, k]
+        allowed = compiled.meeting_slots[g]
         if allowed is not None and allowed.size:
-            best = int(allowed[int(np.argmax(st.av[g, allowed]))])
-            v += cp.AV[idx, best]
-        mk = int(cp.min_known[g])
+            best = int(allowed[int(np.argmax(st.free_count[g, allowed]))])
+            v += compiled.free[idx, best]
+        mk = int(compiled.min_known[g])
         if mk > 0:
-            v += np.minimum(st.kin[idx, g], mk) / mk
+            v += np.minimum(st.known_inside[idx, g], mk) / mk
         return v
 
     def _candidates(self, g: int, extra: np.ndarray | None = None) -> np.ndarray:
         """Sampled candidates for ``g``: the most needed, random ones and ``extra`` people."""
-        cp = self.cp
-        idx = cp.eligible_idx[g]
+        compiled = self.compiled
+        idx = compiled.allowed_idx[g]
         idx = idx[self.nb._free_for(g, idx)]
         k = self.sample // 2
         if idx.size > self.sample:
@@ -412,7 +398,7 @@ class Repair:
             idx = np.concatenate([top, self.rng.choice(idx, self.sample - k, replace=False)])
         if extra is not None and extra.size:
             ex = np.unique(extra)
-            ex = ex[cp.E[ex, g] & self.nb._free_for(g, ex)]
+            ex = ex[compiled.allowed[ex, g] & self.nb._free_for(g, ex)]
             if ex.size > self.sample:
                 ex = self.rng.choice(ex, self.sample, replace=False)
             idx = np.concatenate([idx, ex])
@@ -420,16 +406,16 @@ class Repair:
 
     def _reached_by(self, g: int) -> np.ndarray:
         """Members of ``g`` and their tie neighbours."""
-        cp, st = self.cp, self.state
+        compiled, st = self.compiled, self.state
         ms = sorted(st.members[g])
-        parts = [np.array(ms, dtype=np.int64), *(cp.nbr_arr[i] for i in ms)]
+        parts = [np.array(ms, dtype=np.int64), *(compiled.neighbours[i] for i in ms)]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def _short_bridges(self) -> list[tuple[int, int]]:
-        cp, st = self.cp, self.state
+        compiled, st = self.compiled, self.state
         out = []
-        for b, m, _tm in cp.bridges:
-            for h in np.flatnonzero((st.bc[b] < m) & (st.size > 0)):
+        for b, m, _tm in compiled.bridges:
+            for h in np.flatnonzero((st.bridged[b] < m) & (st.size > 0)):
                 if h != b:
                     out.append((b, int(h)))
         return out
@@ -448,21 +434,19 @@ class Repair:
         bool
             Whether the state is feasible (all hard rules hold).
         """
-        import time
-
-        cp, st = self.cp, self.state
-        for i, g in zip(*np.nonzero(cp.include), strict=True):
-            if not st.X[i, g]:
-                apply(st, expand(cp, [(int(i), int(g))]))
+        compiled, st = self.compiled, self.state
+        for i, g in zip(*np.nonzero(compiled.pinned_in), strict=True):
+            if not st.member[i, g]:
+                apply(st, expand(compiled, [(int(i), int(g))]))
         step = 0
-        self.nv = np.array([self.net_violation(g) for g in range(cp.G)], dtype=np.int64)
+        self.nv = np.array([self.net_violation(g) for g in range(compiled.G)], dtype=np.int64)
         total = self.violation()
         while total > 0:
             if time.perf_counter() >= deadline or (max_steps is not None and step >= max_steps):
                 return False
             step += 1
             bad = np.flatnonzero(self.nv > 0).tolist()
-            unplaced = np.flatnonzero(cp.required & (st.msum == 0))
+            unplaced = np.flatnonzero(compiled.required & (st.seats == 0))
             short = self._short_bridges()
             kinds = [
                 k
@@ -479,10 +463,10 @@ class Repair:
                 break
             if kind == "req":
                 p = int(unplaced[int(self.rng.integers(unplaced.size))])
-                for g in np.flatnonzero(cp.E[p]):
-                    options.append(expand(cp, [(p, int(g))]))
+                for g in np.flatnonzero(compiled.allowed[p]):
+                    options.append(expand(compiled, [(p, int(g))]))
                     for o in self.nb._removable(int(g))[:3]:
-                        options.append(expand(cp, [(o, int(g)), (p, int(g))]))
+                        options.append(expand(compiled, [(o, int(g)), (p, int(g))]))
             else:
                 extra = None
                 if kind == "net":
@@ -495,19 +479,19 @@ class Repair:
                         g, extra = h, self._reached_by(b)
                 cand = self._candidates(g, extra)
                 members = self.nb._removable(g)
-                full = st.size[g] >= cp.max_size[g]
+                full = st.size[g] >= compiled.max_size[g]
                 for i in cand:
                     i = int(i)
                     if self.tabu.get((i, g), -1) >= step:
                         continue
                     if not full:
-                        options.append(expand(cp, [(i, g)]))
+                        options.append(expand(compiled, [(i, g)]))
                     if members and (full or self.rng.random() < 0.3):
                         o = members[int(self.rng.integers(len(members)))]
-                        options.append(expand(cp, [(o, g), (i, g)]))
+                        options.append(expand(compiled, [(o, g), (i, g)]))
                 for o in members:
                     if self.tabu.get((o, g), -1) < step:
-                        options.append(expand(cp, [(o, g)]))
+                        options.append(expand(compiled, [(o, g)]))
             best: tuple[int, float, Move] | None = None
             for ch in options:
                 r = self._eval(ch)

@@ -1,29 +1,69 @@
 """Incremental state of a composition for local search over a whole :class:`Problem`.
 
 :class:`Compiled` turns a :class:`~evocompose.data.Problem` into flat numpy
-arrays once (codes per attribute, skill holders, relevance, eligibility,
-quotas, slots, organisations, sparse tie adjacency in CSR form, conflicts,
-must-pair components, bridge rules). :class:`SearchState` holds one
-composition and the counts from which every objective term and every hard
-rule can be read without rescanning the members:
+arrays once; :class:`SearchState` holds one composition and the counts from
+which every objective term (:mod:`.terms`) and every hard rule
+(:mod:`.rules`) can be read without rescanning the members. ``i`` is a
+person (pool index, ``0..n-1``), ``g`` and ``h`` networks (spec index,
+``0..G-1``).
 
-* per network and attribute value the member counts (sector, actor type,
-  area, declared attributes) — mismatched pairs are ``C(s,2) - Σ C(c_v,2)``;
-* per network and skill the holder counts;
-* per (person, network) the number of tie neighbours inside, and of those
-  from a different sector (for ``new_cross_sector_ties``);
-* per network and slot the number of members available;
-* per network and quota the counted members; per network and organisation
-  the members; per person the memberships; per (person, network) the
-  conflict partners inside;
-* per bridge network and other network the number of members reached;
-* for a dissimilarity matrix the member sums ``S[i, g] = Σ_{j in g} D[i, j]``.
+Arrays of :class:`Compiled` (read-only):
 
-Memory is ``O(n·G + edges)`` except when ``problem.dissimilarity`` is set
-(the matrix itself is ``n²``). Every change is a single toggle
-(:meth:`SearchState.toggle`), ``O(#attributes + #skills + #quotas + deg)``,
-and returns the exact change of the weighted objective of
-:func:`evocompose.objective.evaluate` + :func:`~evocompose.objective.weighted_total`.
+=========================  =============  ============================================
+name                       shape          holds
+=========================  =============  ============================================
+``codes[a]``               (n,)           value code of attribute ``a`` (``attr_names``; sector first)
+``cardinality[a]``         int            number of distinct values of attribute ``a``
+``sector``                 (n,)           ``codes[0]``
+``holds``                  (n, K)         1 where the person holds skill ``k``
+``relevance``              (n, G)         relevance to each network
+``domains[rule]``          (n, G)         pairs a domain rule (eligibility, excluded) allows
+``allowed``                (n, G)         pairs every domain rule allows
+``allowed_idx[g]``         (·,)           the people ``allowed`` in network ``g``
+``pinned_in``              (n, G)         pinned into the network
+``capacity``               (n,)           networks the person can join
+``listed_required``        (n,)           in the problem's ``required`` list
+``required``               (n,)           must be placed (listed, or everyone with ``assign_all``)
+``no_share``               (G, G)         the two networks may not share members
+``quota_mask[g]``          (n, Q_g)       counted by each quota of network ``g``
+``max_per[g]``             list           per ``MaxPer`` rule: value codes, limit
+``free``                   (n, S)         1 where the person is free in slot ``s``
+``meeting_slots[g]``       (·,)           slot indices network ``g`` may meet in
+``meeting_need[g]``        (max_size+1,)  members who must be free, per network size
+``neighbours[i]``          (·,)           tie neighbours, sorted
+``neighbours_other[i]``    (·,)           tie neighbours from another sector
+``conflict_partners[i]``   (·,)           conflict partners
+``must_unit[i]``           tuple          the person's must-pair component (``(i,)`` alone)
+``D``                      (n, n)         the dissimilarity matrix (or ``None``)
+=========================  =============  ============================================
+
+Arrays of :class:`SearchState` (updated by :meth:`SearchState.toggle`):
+
+=========================  =============  ============================================
+name                       shape          holds
+=========================  =============  ============================================
+``member``                 (n, G) bool    the person sits in the network
+``members[g]``             set            the members of network ``g``
+``size``                   (G,)           members per network
+``seats``                  (n,)           networks the person sits in
+``value_count[a]``         (G, card_a)    members per value of attribute ``a``
+``skill_count``            (G, K)         holders per skill
+``known_inside``           (n, G)         tie neighbours of the person inside the network
+``known_other_sector``     (n, G)         ... of them from another sector
+``conflicts_inside``       (n, G)         conflict partners of the person inside the network
+``free_count``             (G, S)         members free in each slot
+``quota_count[g]``         (Q_g,)         members counted by each quota
+``per_value[g][r]``        (card,)        members per value of the ``r``-th ``MaxPer`` field
+``bridged``                (G, G)         members of ``h`` reached by bridge network ``b``
+``dsum``                   (n, G)         ``sum_{j in g} D[i, j]`` (only with a matrix)
+``objective``              float          the weighted objective
+=========================  =============  ============================================
+
+Memory is ``O(n·G + edges)`` except with a dissimilarity matrix (``n²``).
+Every change is a single toggle (:meth:`SearchState.toggle`),
+``O(#attributes + #skills + #quotas + deg)``, and returns the exact change
+of the weighted objective of :func:`evocompose.objective.evaluate` +
+:func:`~evocompose.objective.weighted_total`.
 """
 
 from __future__ import annotations
@@ -32,8 +72,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evocompose.composition import Composition
 from evocompose.data import Problem
-from evocompose.result import Composition
+from evocompose.fields import DIVERSITY_FIELDS
+
+from .rules import RULES, SearchRule
+from .terms import TERMS, SearchTerm
 
 __all__ = ["Compiled", "SearchState"]
 
@@ -53,8 +97,15 @@ class _Quota:
     hi: np.ndarray  # (max_size + 1,) upper bound
 
 
+@dataclass
+class _MaxPer:
+    codes: np.ndarray  # (n,) value code of the field
+    limit: int
+    cardinality: int
+
+
 class Compiled:
-    """Flat, read-only arrays describing a problem for the search.
+    """Flat, read-only arrays describing a problem for the search (table in the module docstring).
 
     Parameters
     ----------
@@ -73,116 +124,69 @@ class Compiled:
         self.ids = pool.ids
         self.names = names
         self.net_index = {g: k for k, g in enumerate(names)}
-        weights = [problem.network_weights(g) for g in names]
 
         # categorical attributes: sector first
-        attrs = ["sector", "actor_type", "area", *problem.attributes]
+        attrs = [*DIVERSITY_FIELDS, *problem.attributes]
         self.attr_names = attrs
-        self.cat_codes: list[np.ndarray] = []
-        self.cat_card: list[int] = []
+        self.codes: list[np.ndarray] = []
+        self.cardinality: list[int] = []
         for a in attrs:
             codes, card = _codes([c.attribute(a) for c in people])
-            self.cat_codes.append(codes)
-            self.cat_card.append(card)
-        A = len(attrs)
-        self.cat_w = np.zeros((G, A))
-        for g, w in enumerate(weights):
-            self.cat_w[g, 0] = w.sector
-            self.cat_w[g, 1] = w.actor_type
-            self.cat_w[g, 2] = w.area
-            for k, a in enumerate(problem.attributes):
-                self.cat_w[g, 3 + k] = w.attributes * w.attribute_factor(a)
-        self.cat_terms: list[list[tuple[int, np.ndarray, float]]] = [
-            [(a, self.cat_codes[a], float(self.cat_w[g, a])) for a in range(A) if self.cat_w[g, a]]
-            for g in range(G)
-        ]
-        self.sector = self.cat_codes[0]
-        n_sectors = self.cat_card[0]
-        sector_names: list[str] = [""] * n_sectors
+            self.codes.append(codes)
+            self.cardinality.append(card)
+        self.sector_attr = attrs.index("sector")
+        self.sector = self.codes[self.sector_attr]
+        self.sector_names: list[str] = [""] * self.cardinality[0]
         for c, code in zip(people, self.sector, strict=True):
-            sector_names[int(code)] = c.sector
+            self.sector_names[int(code)] = c.sector
 
         # skills
         skills = pool.skills
-        sk_index = {s: k for k, s in enumerate(skills)}
-        self.K = len(skills)
-        self.H = np.zeros((n, max(1, self.K)), dtype=np.int64)
+        self.skill_index = {s: k for k, s in enumerate(skills)}
+        self.n_skills = len(skills)
+        self.holds = np.zeros((n, max(1, self.n_skills)), dtype=np.int64)
         for i, c in enumerate(people):
             for s in c.skills:
-                self.H[i, sk_index[s]] = 1
-        self.skill_index = sk_index
+                self.holds[i, self.skill_index[s]] = 1
 
-        # other weights per network
-        self.w_sk = np.array([w.skills for w in weights])
-        self.w_nct = np.array([w.new_cross_sector_ties for w in weights])
-        self.w_syn = np.array([w.synergy for w in weights])
-        self.w_rel = np.array([w.relevance for w in weights])
-        self.w_coh = np.array([w.cohesion for w in weights])
-        self.coh_t = np.array([w.cohesion_target for w in weights], dtype=np.int64)
-        self.w_d = np.array([w.dissimilarity for w in weights])
-        self.w_spread = float(problem.weights.spread)
-        self.syn = np.zeros((G, n_sectors, n_sectors))
-        for g, spec in enumerate(problem.networks):
-            for sa in range(n_sectors):
-                for sb in range(n_sectors):
-                    self.syn[g, sa, sb] = spec.synergy_of(sector_names[sa], sector_names[sb])
-        self.has_syn = bool(np.any(self.syn != 0) and np.any(self.w_syn != 0))
-
-        # relevance, eligibility, capacity, pins
-        self.R = np.zeros((n, G))
-        self.E = np.zeros((n, G), dtype=bool)
-        self.include = np.zeros((n, G), dtype=bool)
-        cap_ok = np.array([problem.capacity(c.id) >= 1 for c in people], dtype=bool)
-        excluded_all = set(problem.excluded)
+        # relevance, pins, capacity, required, sharing
+        self.relevance = np.zeros((n, G))
+        self.pinned_in = np.zeros((n, G), dtype=bool)
         for g, spec in enumerate(problem.networks):
             tags = set(spec.tags)
-            out = excluded_all | set(spec.exclude)
             for i, c in enumerate(people):
                 rel = c.relevance.get(spec.name)
                 if rel is None:
                     rel = 1.0 if tags.intersection(c.themes) else 0.0
-                self.R[i, g] = rel
-                self.E[i, g] = cap_ok[i] and c.id not in out
-            if spec.min_relevance is not None:
-                self.E[:, g] &= self.R[:, g] >= spec.min_relevance
+                self.relevance[i, g] = rel
             for x in spec.include:
-                self.include[pool.index(x), g] = True
-        self.cap = np.array([problem.capacity(c.id) for c in people], dtype=np.int64)
-        self.required = np.zeros(n, dtype=bool)
+                self.pinned_in[pool.index(x), g] = True
+        self.capacity = np.array([problem.capacity(c.id) for c in people], dtype=np.int64)
+        self.listed_required = np.zeros(n, dtype=bool)
         for x in problem.required:
-            self.required[pool.index(x)] = True
-        if problem.assign_all:
-            self.required[:] = True
-        self.share_ok = np.zeros((G, G), dtype=bool)
+            self.listed_required[pool.index(x)] = True
+        self.required = self.listed_required | problem.assign_all
+        self.no_share = np.zeros((G, G), dtype=bool)
         for ga in range(G):
             for gb in range(G):
                 if ga != gb:
-                    self.share_ok[ga, gb] = problem.may_share(names[ga], names[gb])
-        self.no_share = ~self.share_ok
-        np.fill_diagonal(self.no_share, False)
-        self.eligible_idx = [np.flatnonzero(self.E[:, g]) for g in range(G)]
+                    self.no_share[ga, gb] = not problem.may_share(names[ga], names[gb])
 
-        # sizes and organisations
+        # sizes, quotas, max_per, skill requirements
         self.min_size = np.array([s.min_size for s in problem.networks], dtype=np.int64)
         self.max_size = np.array([s.max_size for s in problem.networks], dtype=np.int64)
-        self.org, self.n_orgs = _codes([c.organisation for c in people])
-        self.org_max = np.array(
-            [
-                s.max_per_organisation if s.max_per_organisation is not None else n + 1
-                for s in problem.networks
-            ],
-            dtype=np.int64,
-        )
-
-        # quotas
         field_values: dict[str, np.ndarray] = {}
+
+        def values_of(field: str) -> np.ndarray:
+            if field not in field_values:
+                field_values[field] = np.array([c.attribute(field) for c in people])
+            return field_values[field]
+
         self.quotas: list[list[_Quota]] = []
         for spec in problem.networks:
             qs = []
             for q in spec.quotas:
-                if q.field not in field_values:
-                    field_values[q.field] = np.array([c.attribute(q.field) for c in people])
-                mask = np.isin(field_values[q.field], list(q.values))
+                mask = np.isin(values_of(q.field), list(q.values))
                 bounds = [q.count_bounds(s) for s in range(spec.max_size + 1)]
                 qs.append(
                     _Quota(
@@ -192,63 +196,69 @@ class Compiled:
                     )
                 )
             self.quotas.append(qs)
-        self.QM = [
+        self.quota_mask = [
             np.stack([q.mask for q in qs], axis=1).astype(np.int64)
             if qs
             else np.zeros((n, 0), dtype=np.int64)
             for qs in self.quotas
         ]
+        self.max_per: list[list[_MaxPer]] = []
+        for spec in problem.networks:
+            rules = []
+            for limit in spec.max_per:
+                codes, card = _codes(list(values_of(limit.field)))
+                rules.append(_MaxPer(codes, limit.max, card))
+            self.max_per.append(rules)
         self.skill_req: list[list[tuple[int, int]]] = [
-            [(sk_index[s.skill], s.min) for s in spec.skills] for spec in problem.networks
+            [(self.skill_index[s.skill], s.min) for s in spec.skills] for spec in problem.networks
         ]
 
         # meetings
         slots = pool.slots
         self.slots = slots
         slot_index = {s: k for k, s in enumerate(slots)}
-        self.AV = np.zeros((n, max(1, len(slots))), dtype=np.int64)
+        self.free = np.zeros((n, max(1, len(slots))), dtype=np.int64)
         for i, c in enumerate(people):
             for s in c.availability:
-                self.AV[i, slot_index[s]] = 1
-        self.meet_slots: list[np.ndarray | None] = []
-        self.meet_req: list[np.ndarray | None] = []
+                self.free[i, slot_index[s]] = 1
+        self.meeting_slots: list[np.ndarray | None] = []
+        self.meeting_need: list[np.ndarray | None] = []
         for spec in problem.networks:
             rule = spec.meeting
             if rule is None:
-                self.meet_slots.append(None)
-                self.meet_req.append(None)
+                self.meeting_slots.append(None)
+                self.meeting_need.append(None)
                 continue
             allowed = [slot_index[s] for s in (rule.slots or slots) if s in slot_index]
-            self.meet_slots.append(np.array(allowed, dtype=np.int64))
-            self.meet_req.append(
+            self.meeting_slots.append(np.array(allowed, dtype=np.int64))
+            self.meeting_need.append(
                 np.array(
                     [rule.required_available(s) for s in range(spec.max_size + 1)],
                     dtype=np.int64,
                 )
             )
 
-        # ties (CSR), conflicts, must-pair components
+        # ties, conflicts, must-pair components
         index = {cid: i for i, cid in enumerate(self.ids)}
         nbrs: list[list[int]] = [[] for _ in range(n)]
         for a, b in problem.ties.edges:
             if a in index and b in index and a != b:
                 nbrs[index[a]].append(index[b])
                 nbrs[index[b]].append(index[a])
-        self.indptr = np.zeros(n + 1, dtype=np.int64)
-        self.indptr[1:] = np.cumsum([len(x) for x in nbrs])
-        self.indices = np.array([j for x in nbrs for j in sorted(x)], dtype=np.int64)
-        self.nbrs: list[list[int]] = [sorted(x) for x in nbrs]
-        self.has_ties = bool(self.indices.size)
-        self.nbr_arr: list[np.ndarray] = [
-            self.indices[self.indptr[i] : self.indptr[i + 1]] for i in range(n)
+        self.neighbour_list: list[list[int]] = [sorted(x) for x in nbrs]
+        self.neighbours: list[np.ndarray] = [
+            np.array(x, dtype=np.int64) for x in self.neighbour_list
         ]
-        self.nbr_diff: list[np.ndarray] = [
-            a[self.sector[a] != self.sector[i]] for i, a in enumerate(self.nbr_arr)
+        self.has_ties = any(x.size for x in self.neighbours)
+        self.neighbours_other: list[np.ndarray] = [
+            a[self.sector[a] != self.sector[i]] for i, a in enumerate(self.neighbours)
         ]
-        self.conf: list[list[int]] = [[] for _ in range(n)]
+        conflicts: list[list[int]] = [[] for _ in range(n)]
         for ca, cb in problem.conflicts:
-            self.conf[index[ca]].append(index[cb])
-            self.conf[index[cb]].append(index[ca])
+            conflicts[index[ca]].append(index[cb])
+            conflicts[index[cb]].append(index[ca])
+        self.has_conflicts = bool(problem.conflicts)
+        self.conflict_partners = [np.array(sorted(x), dtype=np.int64) for x in conflicts]
         parent = list(range(n))
 
         def find(x: int) -> int:
@@ -264,12 +274,11 @@ class Compiled:
         groups: dict[int, list[int]] = {}
         for i in range(n):
             groups.setdefault(find(i), []).append(i)
-        self.unit: list[tuple[int, ...]] = [()] * n
+        self.must_unit: list[tuple[int, ...]] = [()] * n
         for members in groups.values():
             for i in members:
-                self.unit[i] = tuple(members)
-        self.conf_arr = [np.array(sorted(x), dtype=np.int64) for x in self.conf]
-        self.in_pair = np.array([len(self.unit[i]) > 1 for i in range(n)], dtype=bool)
+                self.must_unit[i] = tuple(members)
+        self.in_must_unit = np.array([len(self.must_unit[i]) > 1 for i in range(n)], dtype=bool)
 
         self.min_known = np.array([s.min_known for s in problem.networks], dtype=np.int64)
         self.bridges: list[tuple[int, int, bool]] = [
@@ -283,43 +292,63 @@ class Compiled:
         self.is_bridge = np.zeros(G, dtype=bool)
         self.is_bridge[self.b_idx] = True
         self.D = problem.dissimilarity
-        self.has_d = self.D is not None and bool(np.any(self.w_d != 0))
+
+        # the rules the problem uses, by scope (see .rules), and their domain
+        active = problem.active_rules()
+        self.rules: dict[str, SearchRule] = {name: RULES[name] for name in active}
+        self.domains: dict[str, np.ndarray] = {
+            name: rule.allows(self) for name, rule in self.rules.items() if rule.allows is not None
+        }
+        self.allowed = np.ones((n, G), dtype=bool)
+        for mask in self.domains.values():
+            self.allowed &= mask
+        self.allowed_idx = [np.flatnonzero(self.allowed[:, g]) for g in range(G)]
+        self.network_rules = [r.network_ok for r in self.rules.values() if r.network_ok]
+        self.person_rules = [r.person_ok for r in self.rules.values() if r.person_ok]
+        self.global_rules = [r.all_ok for r in self.rules.values() if r.all_ok]
+
+        # the objective terms with a non-zero weight (see .terms)
+        built = [TERMS[name](self) for name in problem.active_terms()]
+        self.terms: list[SearchTerm] = [t for t in built if t is not None]
+        self.has_d = self.D is not None and any(t.name == "dissimilarity" for t in self.terms)
 
 
 class SearchState:
-    """One composition and its counts, updated incrementally.
+    """One composition and its counts, updated incrementally (table in the module docstring).
 
     Parameters
     ----------
-    cp : Compiled
+    compiled : Compiled
         The compiled problem.
     members : sequence of iterables of int, optional
         Initial members per network (pool indices); empty by default.
 
     Notes
     -----
-    ``obj`` always equals ``weighted_total(problem, evaluate(problem, comp))``
+    ``objective`` always equals ``weighted_total(problem, evaluate(problem, comp))``
     for the composition :meth:`composition` returns (up to float rounding).
     """
 
-    def __init__(self, cp: Compiled, members: list[list[int]] | None = None) -> None:
-        self.cp = cp
-        n, G = cp.n, cp.G
-        self.X = np.zeros((n, G), dtype=bool)
+    def __init__(self, compiled: Compiled, members: list[list[int]] | None = None) -> None:
+        self.compiled = compiled
+        n, G = compiled.n, compiled.G
+        self.member = np.zeros((n, G), dtype=bool)
         self.members: list[set[int]] = [set() for _ in range(G)]
         self.size = np.zeros(G, dtype=np.int64)
-        self.cat = [np.zeros((G, card), dtype=np.int64) for card in cp.cat_card]
-        self.skc = np.zeros((G, cp.H.shape[1]), dtype=np.int64)
-        self.kin = np.zeros((n, G), dtype=np.int64)  # tie neighbours inside
-        self.kdiff = np.zeros((n, G), dtype=np.int64)  # ... of another sector
-        self.cf = np.zeros((n, G), dtype=np.int64)  # conflict partners inside
-        self.av = np.zeros((G, cp.AV.shape[1]), dtype=np.int64)
-        self.qc = [np.zeros(len(q), dtype=np.int64) for q in cp.quotas]
-        self.orgc = np.zeros((G, cp.n_orgs), dtype=np.int64)
-        self.msum = np.zeros(n, dtype=np.int64)
-        self.S = np.zeros((n, G)) if cp.has_d else None
-        self.bc = np.zeros((G, G), dtype=np.int64)  # bridged members of h by bridge network b
-        self.obj = 0.0
+        self.value_count = [np.zeros((G, card), dtype=np.int64) for card in compiled.cardinality]
+        self.skill_count = np.zeros((G, compiled.holds.shape[1]), dtype=np.int64)
+        self.known_inside = np.zeros((n, G), dtype=np.int64)
+        self.known_other_sector = np.zeros((n, G), dtype=np.int64)
+        self.conflicts_inside = np.zeros((n, G), dtype=np.int64)
+        self.free_count = np.zeros((G, compiled.free.shape[1]), dtype=np.int64)
+        self.quota_count = [np.zeros(len(q), dtype=np.int64) for q in compiled.quotas]
+        self.per_value = [
+            [np.zeros(r.cardinality, dtype=np.int64) for r in rules] for rules in compiled.max_per
+        ]
+        self.seats = np.zeros(n, dtype=np.int64)
+        self.dsum = np.zeros((n, G)) if compiled.has_d else None
+        self.bridged = np.zeros((G, G), dtype=np.int64)
+        self.objective = 0.0
         if members is not None:
             for g, ms in enumerate(members):
                 for i in ms:
@@ -329,300 +358,163 @@ class SearchState:
     def contrib(self, i: int, g: int) -> float:
         """Weighted pairwise value between ``i`` and the other members of ``g``, plus relevance.
 
-        Parameters
-        ----------
-        i, g : int
-            Person and network index.
-
-        Returns
-        -------
-        float
-            Everything except the cohesion and spread terms.
+        Everything of :meth:`delta` except the terms that are not pairwise
+        (cohesion, spread), whichever way ``i`` moves.
         """
-        cp = self.cp
-        s = int(self.size[g])
-        inside = bool(self.X[i, g])
-        v = 0.0
-        for a, codes, w in cp.cat_terms[g]:
-            v += w * (s - int(self.cat[a][g, codes[i]]))
-        if cp.w_sk[g]:
-            c = self.skc[g]
-            h = cp.H[i]
-            v += cp.w_sk[g] * float(c.sum() + h @ (s - 2 * c))
-        sec = cp.sector[i]
-        if cp.w_nct[g]:
-            v += cp.w_nct[g] * ((s - int(self.cat[0][g, sec])) - int(self.kdiff[i, g]))
-        if cp.has_syn and cp.w_syn[g]:
-            row = cp.syn[g, sec]
-            syn = float(row @ self.cat[0][g])
-            if inside:
-                syn -= row[sec]
-            v += cp.w_syn[g] * syn
-        if self.S is not None and cp.D is not None:
-            sd = float(self.S[i, g])
-            if inside:
-                sd -= float(cp.D[i, i])
-            v += cp.w_d[g] * sd
-        v += cp.w_rel[g] * cp.R[i, g]
-        return v
-
-    def _cohesion_delta(self, i: int, g: int, add: bool) -> int:
-        cp = self.cp
-        t = int(cp.coh_t[g])
-        kin = self.kin[:, g]
-        own = 1 if kin[i] >= t else 0
-        d = 0
-        nb = cp.nbr_arr[i]
-        if t >= 1 and nb.size:
-            hit = t - 1 if add else t
-            d = int(np.count_nonzero(self.X[nb, g] & (kin[nb] == hit)))
-        return own + d if add else -(own + d)
+        return sum(t.contrib(self, i, g) for t in self.compiled.terms if t.separable)
 
     def delta(self, i: int, g: int) -> float:
-        """Exact change of the weighted objective if ``i`` joins (or leaves, if a member) ``g``.
-
-        Parameters
-        ----------
-        i, g : int
-
-        Returns
-        -------
-        float
-        """
-        cp = self.cp
-        add = not self.X[i, g]
-        d = self.contrib(i, g)
-        if not add:
-            d = -d
-        if cp.w_coh[g]:
-            d += cp.w_coh[g] * self._cohesion_delta(i, g, add)
-        if cp.w_spread:
-            if add and self.msum[i] == 0:
-                d += cp.w_spread
-            elif not add and self.msum[i] == 1:
-                d -= cp.w_spread
+        """Exact change of the weighted objective if ``i`` joins (or leaves, if a member) ``g``."""
+        add = not self.member[i, g]
+        d = 0.0
+        for t in self.compiled.terms:
+            if t.separable:
+                c = t.contrib(self, i, g)
+                d += c if add else -c
+            else:
+                d += t.delta(self, i, g, add)
         return d
 
     # --------------------------------------------------------------- update
-    def _reach(self, j: int, b: int, tie_mode: bool) -> bool:
-        return bool(self.X[j, b]) or (tie_mode and self.kin[j, b] > 0)
-
     def toggle(self, i: int, g: int) -> float:
         """Add ``i`` to ``g`` (or remove it if a member) and update every count.
-
-        Parameters
-        ----------
-        i, g : int
 
         Returns
         -------
         float
             The exact change of the weighted objective.
         """
-        cp = self.cp
+        compiled = self.compiled
         d = self.delta(i, g)
-        add = not self.X[i, g]
+        add = not self.member[i, g]
         sgn = 1 if add else -1
         # bridges of other networks reaching i
-        if cp.bridges:
-            bi = cp.b_idx
-            reach = self.X[i, bi] | (cp.b_tie & (self.kin[i, bi] > 0))
+        if compiled.bridges:
+            bi = compiled.b_idx
+            reach = self.member[i, bi] | (compiled.b_tie & (self.known_inside[i, bi] > 0))
             reach &= bi != g
-            self.bc[bi[reach], g] += sgn
-        g_bridge = [(b, tm) for b, _m, tm in cp.bridges if b == g] if cp.is_bridge[g] else []
+            self.bridged[bi[reach], g] += sgn
+        g_bridge = (
+            [(b, tm) for b, _m, tm in compiled.bridges if b == g] if compiled.is_bridge[g] else []
+        )
         affected = np.zeros(0, dtype=np.int64)
         before = np.zeros(0, dtype=bool)
         if g_bridge:
             tie_mode = g_bridge[0][1]
-            affected = np.concatenate([[i], cp.nbr_arr[i]]) if tie_mode else np.array([i])
-            before = self.X[affected, g] | (tie_mode & (self.kin[affected, g] > 0))
+            affected = np.concatenate([[i], compiled.neighbours[i]]) if tie_mode else np.array([i])
+            before = self.member[affected, g] | (tie_mode & (self.known_inside[affected, g] > 0))
         if add:
             self.members[g].add(i)
         else:
             self.members[g].discard(i)
-        self.X[i, g] = add
+        self.member[i, g] = add
         self.size[g] += sgn
-        for a in range(len(cp.cat_codes)):
-            self.cat[a][g, cp.cat_codes[a][i]] += sgn
-        if cp.K:
-            self.skc[g] += sgn * cp.H[i]
-        if self.S is not None and cp.D is not None:
-            self.S[:, g] += sgn * cp.D[i]
-        nb = cp.nbr_arr[i]
+        for a in range(len(compiled.codes)):
+            self.value_count[a][g, compiled.codes[a][i]] += sgn
+        if compiled.n_skills:
+            self.skill_count[g] += sgn * compiled.holds[i]
+        if self.dsum is not None and compiled.D is not None:
+            self.dsum[:, g] += sgn * compiled.D[i]
+        nb = compiled.neighbours[i]
         if nb.size:
-            self.kin[nb, g] += sgn
-            self.kdiff[cp.nbr_diff[i], g] += sgn
-        if cp.conf[i]:
-            self.cf[cp.conf_arr[i], g] += sgn
-        self.av[g] += sgn * cp.AV[i]
-        if len(self.qc[g]):
-            self.qc[g] += sgn * cp.QM[g][i]
-        self.orgc[g, cp.org[i]] += sgn
-        self.msum[i] += sgn
+            self.known_inside[nb, g] += sgn
+            self.known_other_sector[compiled.neighbours_other[i], g] += sgn
+        partners = compiled.conflict_partners[i]
+        if partners.size:
+            self.conflicts_inside[partners, g] += sgn
+        self.free_count[g] += sgn * compiled.free[i]
+        if len(self.quota_count[g]):
+            self.quota_count[g] += sgn * compiled.quota_mask[g][i]
+        for r, rule in enumerate(compiled.max_per[g]):
+            self.per_value[g][r][rule.codes[i]] += sgn
+        self.seats[i] += sgn
         if g_bridge:
             tie_mode = g_bridge[0][1]
-            now = self.X[affected, g] | (tie_mode & (self.kin[affected, g] > 0))
+            now = self.member[affected, g] | (tie_mode & (self.known_inside[affected, g] > 0))
             flip = np.flatnonzero(now != before)
             if flip.size:
                 step = now[flip].astype(np.int64) * 2 - 1
-                rows = self.X[affected[flip]].astype(np.int64)
+                rows = self.member[affected[flip]].astype(np.int64)
                 rows[:, g] = 0
-                self.bc[g] += step @ rows
-        self.obj += d
+                self.bridged[g] += step @ rows
+        self.objective += d
         return d
 
     # ------------------------------------------------------------ feasibility
-    def network_ok(self, g: int) -> bool:
-        """Whether the count rules of network ``g`` hold (size, quotas, skills, meeting, bridge).
-
-        Parameters
-        ----------
-        g : int
-
-        Returns
-        -------
-        bool
-        """
-        cp = self.cp
-        s = int(self.size[g])
-        if s < cp.min_size[g] or s > cp.max_size[g]:
-            return False
-        for k, q in enumerate(cp.quotas[g]):
-            c = self.qc[g][k]
-            if c < q.lo[s] or c > q.hi[s]:
-                return False
-        for k, m in cp.skill_req[g]:
-            if self.skc[g, k] < m:
-                return False
-        return self.meeting_ok(g)
-
     def meeting_ok(self, g: int) -> bool:
-        """Whether some allowed slot has enough members available (empty networks pass).
-
-        Parameters
-        ----------
-        g : int
-
-        Returns
-        -------
-        bool
-        """
-        allowed = self.cp.meet_slots[g]
-        req = self.cp.meet_req[g]
+        """Whether some allowed slot has enough members available (empty networks pass)."""
+        allowed = self.compiled.meeting_slots[g]
+        need = self.compiled.meeting_need[g]
         s = int(self.size[g])
-        if allowed is None or req is None or s == 0:
+        if allowed is None or need is None or s == 0:
             return True
         if allowed.size == 0:
             return False
-        return bool(self.av[g, allowed].max() >= req[s])
+        return bool(self.free_count[g, allowed].max() >= need[min(s, need.size - 1)])
 
     def best_slot(self, g: int) -> str | None:
         """The allowed slot with most members available (``None`` without a meeting rule)."""
-        allowed = self.cp.meet_slots[g]
+        allowed = self.compiled.meeting_slots[g]
         if allowed is None or allowed.size == 0 or self.size[g] == 0:
             return None
-        k = int(allowed[int(np.argmax(self.av[g, allowed]))])
-        return self.cp.slots[k]
+        k = int(allowed[int(np.argmax(self.free_count[g, allowed]))])
+        return self.compiled.slots[k]
 
     def bridge_shortfall(self) -> int:
         """Bridged members missing over every bridge rule (0 when all hold)."""
-        cp = self.cp
-        if not cp.bridges:
+        compiled = self.compiled
+        if not compiled.bridges:
             return 0
-        short = np.maximum(0, cp.b_min[:, None] - self.bc[cp.b_idx]) * (self.size > 0)
-        short[np.arange(cp.b_idx.size), cp.b_idx] = 0
+        short = np.maximum(0, compiled.b_min[:, None] - self.bridged[compiled.b_idx]) * (
+            self.size > 0
+        )
+        short[np.arange(compiled.b_idx.size), compiled.b_idx] = 0
         return int(short.sum())
 
-    def bridges_ok(self) -> bool:
-        """Whether every bridge rule holds."""
-        return self.bridge_shortfall() == 0
-
-    def person_ok(self, i: int) -> bool:
-        """Capacity, sharing, eligibility, pins, conflicts, must-pairs and required for ``i``."""
-        cp = self.cp
-        row = self.X[i]
-        k = int(self.msum[i])
-        if k > cp.cap[i]:
-            return False
-        if k == 0 and cp.required[i]:
-            return False
-        if np.any(cp.include[i] & ~row):
-            return False
-        if k:
-            nets = np.flatnonzero(row)
-            if not cp.E[i, nets].all():
+    def max_per_ok(self, g: int, people: set[int]) -> bool:
+        """The ``max_per`` limits of ``g`` for the values of ``people``."""
+        per_value = self.per_value[g]
+        for r, rule in enumerate(self.compiled.max_per[g]):
+            counts = per_value[r]
+            if any(counts[rule.codes[p]] > rule.limit for p in people):
                 return False
-            if np.any(self.cf[i, nets]):
-                return False
-            if k > 1 and np.any(cp.no_share[np.ix_(nets, nets)]):
-                return False
-            unit = cp.unit[i]
-            if len(unit) > 1:
-                for j in unit:
-                    if not np.array_equal(self.X[j], row):
-                        # partners must sit in exactly the same networks
-                        return False
         return True
-
-    def cohesion_ok(self, g: int, people: set[int]) -> bool:
-        """Hard ``min_known`` of ``g`` for ``people`` and their tie neighbours."""
-        cp = self.cp
-        mk = int(cp.min_known[g])
-        if mk <= 0:
-            return True
-        Xg = self.X[:, g]
-        kin = self.kin[:, g]
-        for p in people:
-            if Xg[p] and kin[p] < mk:
-                return False
-            for j in cp.nbrs[p]:
-                if Xg[j] and kin[j] < mk:
-                    return False
-        return True
-
-    def org_ok(self, g: int, people: set[int]) -> bool:
-        """Organisation limit of ``g`` for the organisations of ``people``."""
-        cp = self.cp
-        lim = cp.org_max[g]
-        return all(self.orgc[g, cp.org[p]] <= lim for p in people)
 
     def local_ok(self, changes: list[tuple[int, int]]) -> bool:
         """Whether every hard rule touched by the (already applied) ``changes`` holds.
 
-        Parameters
-        ----------
-        changes : list of (int, int)
-            ``(person, network)`` toggles that were applied.
-
-        Returns
-        -------
-        bool
+        Each active rule is checked through its implementation in
+        :data:`~evocompose.solvers.search.rules.RULES`: per network for the
+        networks changed, per person for the people moved, and once for
+        rules about the whole composition.
         """
+        compiled = self.compiled
         nets: dict[int, set[int]] = {}
         for i, g in changes:
             nets.setdefault(g, set()).add(i)
         for g, people in nets.items():
-            if not self.network_ok(g):
-                return False
-            if not self.org_ok(g, people):
-                return False
-            if not self.cohesion_ok(g, people):
-                return False
-        if not all(self.person_ok(i) for i in {i for i, _ in changes}):
-            return False
-        return not self.cp.bridges or self.bridges_ok()
+            for network_ok in compiled.network_rules:
+                if not network_ok(self, g, people):
+                    return False
+        for i in {i for i, _ in changes}:
+            for person_ok in compiled.person_rules:
+                if not person_ok(self, i):
+                    return False
+        return all(all_ok(self) for all_ok in compiled.global_rules)
 
     def feasible(self) -> bool:
-        """Full feasibility check from the counts (every network and person)."""
-        cp = self.cp
-        for g in range(cp.G):
-            if not self.network_ok(g):
-                return False
-            if cp.org_max[g] <= cp.n and np.any(self.orgc[g] > cp.org_max[g]):
-                return False
-            if not self.cohesion_ok(g, set(self.members[g])):
-                return False
-        return all(self.person_ok(i) for i in range(cp.n)) and self.bridges_ok()
+        """Full feasibility check of every active rule (every network and person)."""
+        compiled = self.compiled
+        for g in range(compiled.G):
+            people = set(self.members[g])
+            for network_ok in compiled.network_rules:
+                if not network_ok(self, g, people):
+                    return False
+        for i in range(compiled.n):
+            for person_ok in compiled.person_rules:
+                if not person_ok(self, i):
+                    return False
+        return all(all_ok(self) for all_ok in compiled.global_rules)
 
     # ---------------------------------------------------------------- output
     def assignment(self) -> list[list[int]]:
@@ -631,9 +523,14 @@ class SearchState:
 
     def composition(self) -> Composition:
         """The current composition, with the best meeting slot per network."""
-        cp = self.cp
-        members = {cp.names[g]: [cp.ids[i] for i in sorted(self.members[g])] for g in range(cp.G)}
+        compiled = self.compiled
+        members = {
+            compiled.names[g]: [compiled.ids[i] for i in sorted(self.members[g])]
+            for g in range(compiled.G)
+        }
         slots = {
-            cp.names[g]: self.best_slot(g) for g in range(cp.G) if cp.meet_slots[g] is not None
+            compiled.names[g]: self.best_slot(g)
+            for g in range(compiled.G)
+            if compiled.meeting_slots[g] is not None
         }
         return Composition(members, {k: v for k, v in slots.items() if v is not None})

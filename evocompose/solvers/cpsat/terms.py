@@ -1,7 +1,8 @@
-"""Objective terms of the CP-SAT model.
+"""Objective terms of the CP-SAT model, one implementation per term name.
 
-Every term of :mod:`evocompose.objective` is built as a float linear form
-over model variables (:class:`Lin`), weighted per network with
+Every term of :mod:`evocompose.vocabulary` is built as a float linear form
+over model variables (:class:`Lin`) by the function :data:`TERMS` holds
+under its name, weighted per network with
 :meth:`evocompose.Problem.network_weights`, so that for every integer
 solution the form equals ``weighted_total(evaluate(...))`` term by term.
 
@@ -50,22 +51,24 @@ relevance/synergy/dissimilarity value is a multiple of ``1/SCALE``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from evocompose.errors import SolverError
-from evocompose.objective import TERMS
+from evocompose.vocabulary import TERM_NAMES
 
 from .model import CpsatModel, IntVar, comb2
 
 if TYPE_CHECKING:
-    from evocompose.objective import Weights
+    from evocompose.weights import Weights
 
 __all__ = [
     "MAX_DISSIMILARITY_N",
     "SCALE",
+    "TERMS",
     "Lin",
     "build_terms",
     "network_term",
@@ -420,12 +423,60 @@ def spread_count(m: CpsatModel) -> Lin:
     return out
 
 
+# ------------------------------------------------------------------ registry
+def _diversity(attr: str) -> Callable[[CpsatModel, int, Weights], Lin]:
+    def form(m: CpsatModel, g: int, w: Weights) -> Lin:
+        return mismatches(m, g, attr)
+
+    return form
+
+
+def _attributes(m: CpsatModel, g: int, w: Weights) -> Lin:
+    raw = Lin()
+    for a in m.problem.attributes:
+        raw.add_lin(mismatches(m, g, a), w.attribute_factor(a))
+    return raw
+
+
+def _new_cross_sector_ties(m: CpsatModel, g: int, w: Weights) -> Lin:
+    raw = mismatches(m, g, "sector")
+    raw.add_lin(known_cross_sector_pairs(m, g), -1.0)
+    return raw
+
+
+def _dissimilarity(m: CpsatModel, g: int, w: Weights) -> Lin:
+    n = len(m.problem.pool)
+    if n > MAX_DISSIMILARITY_N:
+        raise SolverError(
+            f"the dissimilarity term needs n² pair variables; the pool has "
+            f"{n} candidates, more than the CP-SAT limit of "
+            f"{MAX_DISSIMILARITY_N}; use solver='search' or set the "
+            "dissimilarity weight to 0",
+            column="dissimilarity",
+            value=n,
+        )
+    return dissimilarity_sum(m, g)
+
+
+#: The raw linear form of each term of :mod:`evocompose.vocabulary` in network
+#: ``g`` (``spread`` is global: :func:`spread_count`, built by :func:`build_terms`).
+TERMS: dict[str, Callable[[CpsatModel, int, Weights], Lin] | None] = {
+    "sector": _diversity("sector"),
+    "actor_type": _diversity("actor_type"),
+    "area": _diversity("area"),
+    "attributes": _attributes,
+    "skills": lambda m, g, w: skill_pairs(m, g),
+    "new_cross_sector_ties": _new_cross_sector_ties,
+    "cohesion": lambda m, g, w: cohesion_bonus(m, g, w.cohesion_target),
+    "relevance": lambda m, g, w: relevance_sum(m, g),
+    "synergy": lambda m, g, w: synergy_sum(m, g),
+    "spread": None,
+    "dissimilarity": _dissimilarity,
+}
+
+
 # ------------------------------------------------------------------ assembly
-def _weight(w: Weights, term: str) -> float:
-    return w.term_weight(term)
-
-
-def build_terms(m: CpsatModel, *, terms: tuple[str, ...] = TERMS) -> dict[str, Lin]:
+def build_terms(m: CpsatModel, *, terms: tuple[str, ...] = TERM_NAMES) -> dict[str, Lin]:
     """Weighted linear form of every objective term with a non-zero weight somewhere.
 
     Parameters
@@ -476,7 +527,7 @@ def network_term(m: CpsatModel, g: int, term: str) -> Lin | None:
     g : int
         Network index.
     term : str
-        Any term of :data:`evocompose.objective.TERMS` except ``spread``.
+        Any term of :data:`evocompose.vocabulary.TERM_NAMES` except ``spread``.
 
     Returns
     -------
@@ -492,47 +543,20 @@ def network_term(m: CpsatModel, g: int, term: str) -> Lin | None:
     """
     problem = m.problem
     w = problem.network_weights(problem.networks[g].name)
-    wt = _weight(w, term)
+    wt = w.term_weight(term)
     if wt == 0 or (term == "dissimilarity" and problem.dissimilarity is None):
         return None
-    if term in ("sector", "actor_type", "area"):
-        raw = mismatches(m, g, term)
-    elif term == "attributes":
-        raw = Lin()
-        for a in problem.attributes:
-            raw.add_lin(mismatches(m, g, a), w.attribute_factor(a))
-    elif term == "skills":
-        raw = skill_pairs(m, g)
-    elif term == "new_cross_sector_ties":
-        raw = mismatches(m, g, "sector")
-        raw.add_lin(known_cross_sector_pairs(m, g), -1.0)
-    elif term == "cohesion":
-        raw = cohesion_bonus(m, g, w.cohesion_target)
-    elif term == "relevance":
-        raw = relevance_sum(m, g)
-    elif term == "synergy":
-        raw = synergy_sum(m, g)
-    elif term == "dissimilarity":
-        if len(problem.pool) > MAX_DISSIMILARITY_N:
-            raise SolverError(
-                f"the dissimilarity term needs n² pair variables; the pool has "
-                f"{len(problem.pool)} candidates, more than the CP-SAT limit of "
-                f"{MAX_DISSIMILARITY_N}; use solver='search' or set the "
-                "dissimilarity weight to 0",
-                column="dissimilarity",
-                value=len(problem.pool),
-            )
-        raw = dissimilarity_sum(m, g)
-    else:  # pragma: no cover - TERMS is fixed
-        raise SolverError(f"unknown objective term {term!r}")
+    form = TERMS[term]
+    if form is None:
+        raise SolverError(f"{term!r} is not a per-network term", value=term)
     out = Lin()
-    out.add_lin(raw, wt)
+    out.add_lin(form(m, g, w), wt)
     return out
 
 
 def total_form(forms: dict[str, Lin]) -> Lin:
     """Sum of the term forms."""
     out = Lin()
-    for term in sorted(forms, key=TERMS.index):
+    for term in sorted(forms, key=TERM_NAMES.index):
         out.add_lin(forms[term])
     return out
