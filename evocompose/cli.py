@@ -24,7 +24,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from evocompose.check import check
+from evocompose.datasets import stevns
 from evocompose.errors import EvocomposeError
+from evocompose.io import load_problem, read_composition, write_composition
+from evocompose.solve import solve
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -98,7 +102,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace) -> Problem:
-    from evocompose.io import load_problem
 
     return load_problem(
         args.candidates,
@@ -111,7 +114,6 @@ def _load(args: argparse.Namespace) -> Problem:
 
 
 def _solve(problem: Problem, args: argparse.Namespace) -> Result:
-    from evocompose.solve import solve
 
     return solve(
         problem,
@@ -143,9 +145,6 @@ def _print_composition(problem: Problem, result: Result) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from evocompose.check import check
-    from evocompose.datasets import stevns
-    from evocompose.io import write_composition
 
     problem = stevns(seed=0, n=args.n)
     print(problem.summary())
@@ -174,7 +173,6 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
-    from evocompose.io import write_composition
 
     problem = _load(args)
     result = _solve(problem, args)
@@ -191,8 +189,6 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from evocompose.check import check
-    from evocompose.io import read_composition
 
     problem = _load(args)
     comp = read_composition(args.composition, problem)

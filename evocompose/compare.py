@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from evocompose import metrics
+from evocompose.check import Violation, check
 from evocompose.composition import Composition
 from evocompose.objective import TERMS, evaluate, weighted_total
 from evocompose.result import Result
 
 if TYPE_CHECKING:
-    from evocompose.check import Violation
     from evocompose.data import Problem
 
 __all__ = ["KEY_YARDSTICKS", "Scorecard", "compare", "null_compositions", "yardsticks"]
@@ -84,8 +85,6 @@ def objective_rows(problem: Problem, comp: Composition) -> dict[str, float]:
 
 def yardsticks(problem: Problem, comp: Composition) -> dict[str, float]:
     """Headline yardsticks (:func:`evocompose.metrics.scorecard`) plus the objective rows."""
-    from evocompose import metrics
-
     card = metrics.scorecard(problem, comp)
     out = {str(k): _as_float(v) for k, v in card.items()}
     out.update(objective_rows(problem, comp))
@@ -373,8 +372,6 @@ def compare(
     >>> sc.frame.loc["violations", "x"]
     np.float64(0.0)
     """
-    from evocompose.check import check
-
     if not compositions:
         raise ValueError("give at least one composition to compare")
     comps = {str(k): _composition(str(k), v) for k, v in compositions.items()}

@@ -7,19 +7,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from evocompose.data import Problem
+import networkx as nx
+
+from evocompose.data import Candidate, NetworkSpec, Pool, Problem
 
 __all__ = ["stevns", "tiny"]
 
 
 def stevns(seed: int = 0, n: int = 250) -> Problem:
     """The synthetic Stevns example; see :func:`evocompose.datasets.stevns_generator.stevns`."""
-    from evocompose.datasets.stevns_generator import stevns as _stevns
+    # deferred: keeps ``python -m evocompose.datasets.stevns_generator`` from loading itself twice
+    from evocompose.datasets.stevns_generator import stevns as generate  # deferred: as above
 
-    return _stevns(seed=seed, n=n)
+    return generate(seed=seed, n=n)
 
 
 def tiny() -> Problem:
@@ -34,10 +36,6 @@ def tiny() -> Problem:
     >>> len(evo.datasets.tiny().pool)
     6
     """
-    import networkx as nx
-
-    from evocompose.data import Candidate, NetworkSpec, Pool, Problem
-
     rows: list[dict[str, Any]] = [
         dict(
             id="p1", sector="agriculture", actor_type="private", area="Rødvig", skills=("crafts",)

@@ -265,8 +265,8 @@ def _read_xlsx(
     keep_case: Sequence[str],
     allow_empty: bool,
 ) -> Table:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    import openpyxl  # deferred: openpyxl loads only when a workbook is read
+    from openpyxl.utils.exceptions import InvalidFileException  # deferred: as above
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

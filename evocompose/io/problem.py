@@ -189,8 +189,8 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str]
     rows = [[cell_text(v) for v in rec] for rec in frame.itertuples(index=False, name=None)]
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
+        from openpyxl import Workbook  # deferred: openpyxl loads only when a workbook is written
+        from openpyxl.cell import WriteOnlyCell  # deferred: as above
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("data")

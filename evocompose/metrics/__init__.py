@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from evocompose.check import check
 from evocompose.metrics._common import ALL
 from evocompose.metrics.coverage import (
     availability_table,
@@ -140,8 +141,6 @@ def scorecard(problem: Problem, composition: Composition, name: str | None = Non
     >>> round(float(s["blau_sector_mean"]), 4)  # three sectors, one member each
     0.6667
     """
-    from evocompose.check import check
-
     div = diversity_table(problem, composition, fields=("sector", "actor_type"))
     div = div[(div["network"] != ALL) & (div["size"] > 0)]
     pairs: dict[Any, Any] = (

@@ -6,23 +6,24 @@ import math
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+import matplotlib as mpl
+import matplotlib.pyplot as plt
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
+
+from evocompose.composition import Composition
+from evocompose.result import Result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from evocompose.composition import Composition
     from evocompose.data import Problem
-    from evocompose.result import Result
 
 __all__ = ["plot_network"]
 
 
 def sector_colours(sectors: list[str]) -> dict[str, tuple[float, float, float, float]]:
     """A stable colour per sector (``tab20`` in sorted-sector order)."""
-    import matplotlib as mpl
-
     cmap = mpl.colormaps["tab20"]
     return {s: cmap(i % 20) for i, s in enumerate(sorted(sectors))}
 
@@ -67,8 +68,6 @@ def plot_network(
     >>> sum(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_sizes"))
     3
     """
-    import matplotlib.pyplot as plt
-
     composition = _composition(comp)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 6))
@@ -129,8 +128,6 @@ def plot_network(
 
 
 def _composition(comp: Composition | Result) -> Composition:
-    from evocompose.result import Result
-
     if isinstance(comp, Result):
         if comp.composition is None:
             raise ValueError(f"the result has no composition (status {comp.status})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from evocompose.compare import lower_is_better
@@ -39,8 +40,6 @@ def plot_scorecard(
     -------
     matplotlib Axes
     """
-    import matplotlib.pyplot as plt
-
     frame = scorecard.frame
     chosen = list(rows) if rows is not None else list(scorecard.key_rows)
     missing = [r for r in chosen if r not in frame.index]

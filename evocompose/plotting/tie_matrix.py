@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
+from evocompose.metrics import sector_tie_matrix
+from evocompose.plotting.network_graph import _composition
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -60,11 +64,6 @@ def plot_tie_matrix(
     matplotlib Axes or tuple of two Axes
         The axes of the difference, or ``(before, after)``.
     """
-    import matplotlib.pyplot as plt
-
-    from evocompose.metrics import sector_tie_matrix
-    from evocompose.plotting.network_graph import _composition
-
     composition = _composition(comp)
     before = sector_tie_matrix(problem)
     after = sector_tie_matrix(problem, composition)

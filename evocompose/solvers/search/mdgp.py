@@ -201,7 +201,7 @@ class _Engine:
         rng: np.random.Generator,
         clock: _Time,
     ) -> None:
-        from evocompose.solvers.search import _mdgp_kernels
+        from evocompose.solvers.search import _mdgp_kernels  # deferred: loads numba
 
         self.K = _mdgp_kernels
         self.D = D
