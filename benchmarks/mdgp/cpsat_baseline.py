@@ -4,7 +4,7 @@ For each chosen n=120 instance (RanReal and Geo, ss_01 and ds_01 by default)
 the instance is read as a pure grouping :class:`~evocompose.Problem`
 (:func:`evocompose.datasets.mdgplib.read`) and solved twice at the same
 budget: ``solve(..., solver="cpsat")`` (one boolean per pair and group, the
-n² model DESIGN.md warns about) and ``solve(..., solver="search")`` (the MDGP
+n² model docs/objective.md warns about, "Why counts and not pairs") and ``solve(..., solver="search")`` (the MDGP
 engine). Both results are compared to the best-known value.
 
 Usage::

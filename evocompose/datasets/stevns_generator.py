@@ -10,7 +10,9 @@ the specification of the four networks. No real person appears in the data:
 names are random combinations of common Danish first and last names, and all
 firms are invented; only public institutions keep their real names.
 
-The assumptions are documented in :func:`stevns` and in ``docs/stevns.md``.
+The assumptions are documented in :func:`stevns` and in ``docs/stevns.md``; the
+data tables (vocabulary, sector profiles, model parameters) live in
+:mod:`evocompose.datasets.stevns_tables`.
 
 Run ``python -m evocompose.datasets.stevns_generator --write examples/stevns`` to write
 the example files (``candidates.xlsx``, ``ties.csv``, ``networks.toml``).
@@ -24,13 +26,54 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from evocompose.data import Problem
+from evocompose.data import Problem
+from evocompose.datasets.stevns_tables import (
+    AGE_BANDS,
+    AREAS,
+    BASE_DEFAULT,
+    BASE_RELEVANCE,
+    BETA_ACTOR,
+    BETA_AREA,
+    BETA_EXTERNAL,
+    BETA_LEADERS,
+    BETA_SECTOR,
+    CUSTOMARY_P_BUSY,
+    CUSTOMARY_P_FREE,
+    CUSTOMARY_SLOTS,
+    EXTERNALS,
+    FEMALE_NAMES,
+    FIXED_ROLES,
+    HUB_DEGREE,
+    KIND_STRENGTH,
+    LAST_NAMES,
+    MALE_NAMES,
+    NETWORK_NAMES,
+    NETWORK_SKILLS,
+    NETWORK_TAGS,
+    PROFILES,
+    RELEVANCE_NOISE,
+    RELEVANT,
+    SCHEDULE_OF_ACTOR,
+    SCHEDULES,
+    SECTOR_SHARES,
+    SECTORS,
+    SKILL_BONUS,
+    SKILLS,
+    SLOTS,
+    SMALL_VILLAGES,
+    TARGET_RANDOM_DEGREE,
+    THEME_BONUS,
+    THEMES,
+    Anchor,
+    External,
+    Profile,
+)
+from evocompose.io import load_problem
 
 __all__ = [
     "AREAS",
@@ -48,558 +91,6 @@ __all__ = [
     "stevns_networks",
     "write_stevns_example",
 ]
-
-# ---------------------------------------------------------------------------
-# Vocabulary
-# ---------------------------------------------------------------------------
-
-SECTORS: tuple[str, ...] = (
-    "agriculture",
-    "food_restaurants",
-    "tourism_outdoor",
-    "culture_heritage",
-    "construction_crafts",
-    "manufacturing",
-    "retail",
-    "knowledge_services",
-    "public_administration",
-    "education",
-    "health",
-    "associations_sport",
-)
-
-#: Target share of each sector among the *local* candidates (externals aside).
-#: Reasoning in ``docs/stevns.md``: business services ("knowledge_services":
-#: accounting, consulting, IT, real estate, cleaning) are the largest private
-#: group (37% of firms in Vækstvilkår 2017; about 29% of the private candidates
-#: here because the themes pull in farmers, chefs and outdoor operators),
-#: construction is the largest producing sector, industry and trade matter.
-SECTOR_SHARES: dict[str, float] = {
-    "agriculture": 0.10,
-    "food_restaurants": 0.08,
-    "tourism_outdoor": 0.06,
-    "culture_heritage": 0.05,
-    "construction_crafts": 0.12,
-    "manufacturing": 0.07,
-    "retail": 0.05,
-    "knowledge_services": 0.20,
-    "public_administration": 0.06,
-    "education": 0.06,
-    "health": 0.04,
-    "associations_sport": 0.11,
-}
-
-SKILLS: tuple[str, ...] = (
-    "marketing",
-    "export",
-    "digital",
-    "sustainability",
-    "event_management",
-    "food_production",
-    "hospitality",
-    "logistics",
-    "finance",
-    "funding_applications",
-    "product_development",
-    "research",
-    "crafts",
-    "construction",
-    "outdoor_guiding",
-    "sports_coaching",
-    "public_procurement",
-    "education",
-    "health",
-    "strategy",
-    "heritage_communication",
-    "energy",
-)
-
-THEMES: tuple[str, ...] = (
-    "vision",
-    "food",
-    "agriculture",
-    "outdoor",
-    "events",
-    "sport",
-    "industry",
-    "production",
-    "crafts",
-)
-
-NETWORK_NAMES: tuple[str, ...] = ("vision", "food", "outdoor", "industry")
-
-DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat")
-TIMES: tuple[str, ...] = ("morning", "afternoon", "evening")
-SLOTS: tuple[str, ...] = tuple(f"{d}-{t}" for d in DAYS for t in TIMES)
-
-#: The slot each network customarily meets in. People engaged in a theme keep
-#: that slot free when their work rhythm allows (see ``_availability``).
-CUSTOMARY_SLOTS: dict[str, str] = {
-    "vision": "thu-afternoon",
-    "food": "tue-evening",
-    "outdoor": "wed-evening",
-    "industry": "wed-morning",
-}
-
-#: Villages of Stevns with weights roughly proportional to their population
-#: (Strøby Egede and Store Heddinge are the two towns, then Hårlev and Rødvig).
-AREAS: dict[str, float] = {
-    "Strøby Egede": 0.24,
-    "Store Heddinge": 0.20,
-    "Hårlev": 0.14,
-    "Rødvig": 0.08,
-    "Klippinge": 0.06,
-    "Strøby": 0.05,
-    "Valløby": 0.04,
-    "Holtug": 0.04,
-    "Lille Heddinge": 0.04,
-    "Højerup": 0.03,
-    "Magleby": 0.03,
-    "Lyderslev": 0.03,
-    "Tommestrup": 0.02,
-}
-_SMALL_VILLAGES = frozenset(
-    {"Holtug", "Lille Heddinge", "Højerup", "Magleby", "Lyderslev", "Tommestrup", "Valløby"}
-)
-
-AGE_BANDS: tuple[str, ...] = ("18-34", "35-49", "50-64", "65+")
-
-_FEMALE = (
-    "Anne", "Kirsten", "Mette", "Hanne", "Helle", "Susanne", "Lene", "Maria", "Marianne",
-    "Lone", "Camilla", "Pia", "Louise", "Charlotte", "Tina", "Gitte", "Bente", "Karen",
-    "Inge", "Jette", "Sofie", "Ida", "Emma", "Julie", "Laura", "Mathilde", "Freja",
-    "Cecilie", "Line", "Maja", "Rikke", "Trine", "Signe", "Katrine", "Birgitte", "Dorthe",
-    "Malene", "Stine", "Nanna", "Sara",
-)  # fmt: skip
-_MALE = (
-    "Peter", "Jens", "Lars", "Michael", "Henrik", "Thomas", "Søren", "Jan", "Niels",
-    "Anders", "Morten", "Jesper", "Martin", "Christian", "Hans", "Rasmus", "Mads",
-    "Frederik", "Mikkel", "Kasper", "Jakob", "Ole", "Poul", "Torben", "Bo", "Kim",
-    "Claus", "Steen", "Carsten", "Jørgen", "Erik", "Bent", "Emil", "Magnus", "Oliver",
-    "Lasse", "Simon", "Jonas", "Anton", "Kristian",
-)  # fmt: skip
-_LAST = (
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen",
-    "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen",
-    "Thomsen", "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen",
-    "Jakobsen", "Mikkelsen", "Olesen", "Frederiksen", "Laursen", "Henriksen", "Lund",
-    "Schmidt", "Eriksen", "Holm", "Kristiansen", "Clausen", "Simonsen", "Svendsen",
-    "Andreasen", "Iversen", "Jeppesen", "Mogensen", "Nissen", "Bech", "Vestergaard",
-    "Dam", "Bak", "Friis", "Lindberg", "Krogh", "Skov", "Bruun", "Juhl", "Winther",
-)  # fmt: skip
-
-# ---------------------------------------------------------------------------
-# Sector profiles
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Anchor:
-    """A larger organisation that always exists in its sector."""
-
-    name: str
-    actor_type: str
-    area: str
-    share: float  # share of the sector's candidates, before the cap
-    cap: int  # at most this many candidates from the organisation
-    themes: Mapping[str, float] | None = None  # replaces the sector's theme probabilities
-    skills: Mapping[str, float] | None = None  # replaces the sector's skill weights
-
-
-@dataclass(frozen=True)
-class _Profile:
-    """How candidates of one sector look."""
-
-    actor_mix: Mapping[str, float]
-    org_templates: tuple[str, ...]
-    head_role: str
-    roles: tuple[str, ...]
-    skills: Mapping[str, float]
-    themes: Mapping[str, float]
-    female: float
-    schedule: str
-    leader_p: float
-    rural: bool = False
-    anchors: tuple[_Anchor, ...] = ()
-    templates_by_actor: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-_PROFILES: dict[str, _Profile] = {
-    "agriculture": _Profile(
-        actor_mix={"private": 0.88, "civil": 0.12},
-        templates_by_actor={"civil": ("{village} Frugtlaug", "Andelsgården {village}",
-                                      "Stevns Landboforening", "Økologisk Netværk Stevns")},
-        org_templates=(
-            "{last}s Gård", "{village}gård", "Gården ved {village}", "{last} Landbrug I/S",
-            "Stevns Økologi v/ {last}", "{village} Planteavl", "{last}s Frugtplantage",
-            "{village} Kvægbrug",
-        ),
-        head_role="landmand",
-        roles=("landmand", "driftsleder", "medhjælper", "gartner"),
-        skills={"food_production": 5, "sustainability": 3, "energy": 2, "logistics": 1.5,
-                "finance": 1, "marketing": 1.5, "export": 1, "product_development": 1,
-                "funding_applications": 1},
-        themes={"agriculture": 0.95, "food": 0.6, "outdoor": 0.1, "production": 0.15},
-        female=0.25, schedule="farmer", leader_p=0.15, rural=True,
-    ),
-    "food_restaurants": _Profile(
-        actor_mix={"private": 0.9, "civil": 0.1},
-        templates_by_actor={"civil": ("Madfællesskabet {village}", "Stevns Madmarked (forening)",
-                                      "Borgercaféen {village}", "Slow Food Stevns")},
-        org_templates=(
-            "Café {village}", "{village} Kro", "Restaurant {last}", "{last}s Bageri",
-            "Stevns Mikrobryggeri v/ {last}", "Gårdbutikken {village}", "{last} Catering",
-            "Pølsevognen {village}", "{village} Røgeri",
-        ),
-        head_role="indehaver",
-        roles=("køkkenchef", "kok", "restauratør", "bager", "tjener"),
-        skills={"food_production": 5, "hospitality": 5, "marketing": 3,
-                "event_management": 2, "sustainability": 1.5, "digital": 1},
-        themes={"food": 0.95, "events": 0.35, "agriculture": 0.15, "outdoor": 0.05},
-        female=0.45, schedule="restaurant", leader_p=0.15,
-    ),
-    "tourism_outdoor": _Profile(
-        actor_mix={"private": 0.85, "civil": 0.15},
-        org_templates=(
-            "{village} Camping", "Klint Outdoor v/ {last}", "{last} Naturguide",
-            "Bed & Breakfast {village}", "Stevns Kajak & Kyst", "{village} Feriecenter",
-            "{last}s Cykeludlejning", "Kystlejren {village}",
-        ),
-        head_role="indehaver",
-        roles=("naturvejleder", "guide", "campingvært", "eventkoordinator"),
-        skills={"outdoor_guiding": 5, "hospitality": 3, "event_management": 3,
-                "marketing": 3, "heritage_communication": 2, "digital": 1,
-                "sports_coaching": 1},
-        themes={"outdoor": 0.9, "events": 0.5, "sport": 0.3, "food": 0.1},
-        female=0.45, schedule="tourism", leader_p=0.15,
-        anchors=(_Anchor("VisitStevns (turistkontor)", "public", "Store Heddinge", 0.12, 3),),
-    ),
-    "culture_heritage": _Profile(
-        actor_mix={"private": 0.5, "civil": 0.5},
-        org_templates=(
-            "Galleri {village}", "{last} Keramik", "Kunstforeningen {village}",
-            "{village} Lokalhistoriske Arkiv", "{last} Kulturformidling", "Kirkekoret {village}",
-        ),
-        head_role="leder",
-        roles=("formidler", "kunstner", "arkivar", "kurator", "frivillig"),
-        skills={"heritage_communication": 5, "event_management": 3, "research": 2,
-                "education": 2, "funding_applications": 3, "outdoor_guiding": 2,
-                "marketing": 1.5},
-        themes={"outdoor": 0.5, "events": 0.5, "food": 0.05, "crafts": 0.15},
-        female=0.6, schedule="business", leader_p=0.15,
-        anchors=(
-            _Anchor("Stevns Klint (UNESCO verdensarv)", "public", "Højerup", 0.30, 8,
-                    themes={"outdoor": 0.8, "events": 0.6, "food": 0.1}),
-            _Anchor("Stevns Museumsforening", "civil", "Store Heddinge", 0.10, 3),
-        ),
-    ),
-    "construction_crafts": _Profile(
-        actor_mix={"private": 0.94, "civil": 0.06},
-        templates_by_actor={"civil": ("Stevns Håndværkerforening", "{village} Byggelaug",
-                                      "Lærlingeforeningen Stevns")},
-        org_templates=(
-            "{last}s Tømrerforretning", "{village} VVS & Blik", "{last} Murerfirma",
-            "Stevns El-service v/ {last}", "{last} Maler ApS", "{last} Entreprise ApS",
-            "{village} Snedkeri", "{last} Anlæg & Kloak", "{village} Tagdækning",
-        ),
-        head_role="mester",
-        roles=("tømrer", "murer", "elektriker", "VVS-installatør", "snedker", "maler"),
-        skills={"construction": 5, "crafts": 5, "energy": 2.5, "sustainability": 2,
-                "public_procurement": 1.5, "finance": 1, "logistics": 1},
-        themes={"crafts": 0.8, "industry": 0.4, "production": 0.2},
-        female=0.12, schedule="business", leader_p=0.12,
-    ),
-    "manufacturing": _Profile(
-        actor_mix={"private": 0.92, "knowledge": 0.08},
-        templates_by_actor={"knowledge": ("Stevns Produktionslab", "Klint Innovationshus",
-                                          "Teknologisk Værksted Stevns")},
-        org_templates=(
-            "{last} Maskinfabrik", "Stevns Stålindustri ApS", "Heddinge Plast A/S",
-            "Stevns Træ & Møbel", "{village} Smedie", "{last} Metal ApS",
-            "Klint Emballage ApS", "{last} Fødevareproduktion ApS",
-        ),
-        head_role="direktør",
-        roles=("produktionschef", "ingeniør", "værkfører", "operatør", "indkøber"),
-        skills={"product_development": 4, "logistics": 3, "export": 3, "energy": 2,
-                "sustainability": 2.5, "digital": 2, "finance": 1.5, "crafts": 1.5},
-        themes={"industry": 0.9, "production": 0.8, "crafts": 0.2, "food": 0.1},
-        female=0.3, schedule="business", leader_p=0.15,
-        anchors=(_Anchor("Heddinge Industrivask A/S", "private", "Store Heddinge", 0.25, 8),),
-    ),
-    "retail": _Profile(
-        actor_mix={"private": 1.0},
-        org_templates=(
-            "{village} Købmand", "{last} Tøj & Sko", "Stevns Byggemarked",
-            "{village} Blomster", "Stevns Cykler v/ {last}", "{last}s Vinhandel",
-            "{village} Gårdbutik",
-        ),
-        head_role="købmand",
-        roles=("butiksleder", "indehaver", "sælger", "indkøber"),
-        skills={"marketing": 4, "logistics": 2.5, "digital": 2.5, "hospitality": 2,
-                "finance": 2, "food_production": 0.5},
-        themes={"food": 0.35, "events": 0.1, "crafts": 0.1, "industry": 0.05},
-        female=0.55, schedule="business", leader_p=0.12,
-    ),
-    "knowledge_services": _Profile(
-        actor_mix={"private": 0.92, "knowledge": 0.08},
-        org_templates=(
-            "{last} Revision", "{last} Rådgivning ApS", "Stevns IT-service",
-            "{last} Ejendomme", "Klint Rengøring ApS", "{last} Kommunikation",
-            "Stevns Digital v/ {last}", "{last} Advokatfirma", "{village} Bogføring",
-            "{last} Consult",
-        ),
-        head_role="indehaver",
-        roles=("konsulent", "revisor", "IT-konsulent", "ejendomsmægler", "bogholder",
-               "rengøringsleder", "advokat"),
-        skills={"finance": 4, "digital": 4, "marketing": 3, "strategy": 2,
-                "funding_applications": 2, "research": 1.5, "export": 1,
-                "sustainability": 1.5, "product_development": 1.5},
-        themes={"industry": 0.25, "food": 0.1, "outdoor": 0.05, "events": 0.05,
-                "production": 0.1},
-        female=0.5, schedule="business", leader_p=0.18,
-        anchors=(
-            _Anchor("Klintholm Frøforskning (forskningscenter)", "knowledge", "Holtug", 0.12, 8,
-                    themes={"agriculture": 0.9, "food": 0.6, "production": 0.3,
-                            "industry": 0.2},
-                    skills={"research": 5, "product_development": 4, "food_production": 2,
-                            "sustainability": 3, "export": 1.5}),
-        ),
-    ),
-    "public_administration": _Profile(
-        actor_mix={"public": 1.0},
-        org_templates=(
-            "Stevns Forsyning og Miljø", "Stevns Beredskab", "Jobcenter Stevns",
-            "Stevns Bibliotekerne", "Borgerservice {village}",
-        ),
-        head_role="leder",
-        roles=("erhvervskonsulent", "planlægger", "fuldmægtig", "projektleder",
-               "udviklingskonsulent"),
-        skills={"public_procurement": 4, "funding_applications": 4, "strategy": 2.5,
-                "sustainability": 2, "education": 1, "finance": 1.5, "digital": 1.5,
-                "event_management": 1.5},
-        themes={"industry": 0.3, "food": 0.25, "outdoor": 0.25, "events": 0.2,
-                "agriculture": 0.1},
-        female=0.6, schedule="daytime", leader_p=0.3,
-        anchors=(
-            _Anchor("Stevns Kommune", "public", "Store Heddinge", 0.45, 15),
-            _Anchor("Stevns Erhvervsråd", "public", "Store Heddinge", 0.20, 5,
-                    themes={"industry": 0.5, "food": 0.4, "outdoor": 0.3, "events": 0.3,
-                            "production": 0.2}),
-        ),
-    ),
-    "education": _Profile(
-        actor_mix={"civil": 0.45, "private": 0.25, "knowledge": 0.30},
-        org_templates=(
-            "{village} Friskole", "Klintens Efterskole", "{last} Musikskole",
-            "Stevns Sprogcenter", "{village} Børnehus", "Stevns Ungdomsskole",
-        ),
-        head_role="skoleleder",
-        roles=("lærer", "pædagog", "underviser", "vejleder"),
-        skills={"education": 6, "research": 2, "digital": 2, "sports_coaching": 1.5,
-                "crafts": 1.5, "sustainability": 1.5, "funding_applications": 1},
-        themes={"industry": 0.2, "crafts": 0.25, "food": 0.15, "outdoor": 0.2,
-                "sport": 0.2},
-        female=0.65, schedule="daytime", leader_p=0.15,
-        anchors=(
-            _Anchor("Store Heddinge Skole", "public", "Store Heddinge", 0.22, 5),
-            _Anchor("Hårlev Skole", "public", "Hårlev", 0.15, 4),
-            _Anchor("Strøby Egede Skole", "public", "Strøby Egede", 0.15, 4),
-            _Anchor("Østsjællands Erhvervsakademi, Stevns", "knowledge", "Store Heddinge",
-                    0.15, 5),
-        ),
-    ),
-    "health": _Profile(
-        actor_mix={"private": 0.85, "civil": 0.15},
-        org_templates=(
-            "{last} Fysioterapi", "Lægehuset {village}", "{village} Tandklinik",
-            "{last} Kiropraktik", "Stevns Træningscenter", "Hjemmeplejen {village}",
-        ),
-        head_role="klinikejer",
-        roles=("fysioterapeut", "sygeplejerske", "læge", "sundhedskonsulent"),
-        skills={"health": 6, "sports_coaching": 2, "education": 1.5, "digital": 1,
-                "research": 1},
-        themes={"sport": 0.4, "outdoor": 0.3, "food": 0.15},
-        female=0.75, schedule="daytime", leader_p=0.12,
-        anchors=(_Anchor("Stevns Sundhedscenter", "public", "Store Heddinge", 0.35, 6),),
-    ),
-    "associations_sport": _Profile(
-        actor_mix={"civil": 1.0},
-        org_templates=(
-            "{village} Idrætsforening", "{village} Gymnastikforening", "Stevns Cykelklub",
-            "{village} Sejlklub", "Klinteløberne", "Stevns Ridelaug", "{village} Borgerforening",
-            "Lokalrådet {village}", "Stevns Naturforening", "{village} Skytteforening",
-            "Stevns Petanque", "{village} Tennisklub",
-        ),
-        head_role="formand",
-        roles=("formand", "træner", "kasserer", "bestyrelsesmedlem", "frivillig"),
-        skills={"sports_coaching": 5, "event_management": 4, "funding_applications": 3,
-                "outdoor_guiding": 2, "education": 1.5, "marketing": 1.5, "hospitality": 1},
-        themes={"sport": 0.8, "outdoor": 0.5, "events": 0.6, "food": 0.05},
-        female=0.45, schedule="volunteer", leader_p=0.15,
-    ),
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _External:
-    organisation: str
-    sector: str
-    actor_type: str
-    area: str
-    role: str
-    network: str
-    themes: tuple[str, ...]
-    skills: tuple[str, ...]
-
-
-#: External experts, used in rotation so that each network has relevant ones.
-_EXTERNALS: tuple[_External, ...] = (
-    _External("Københavns Universitet", "education", "knowledge", "København",
-              "lektor, fødevarevidenskab", "food", ("food", "agriculture"),
-              ("research", "food_production", "product_development", "sustainability")),
-    _External("Friluftsbureauet Øresund ApS", "tourism_outdoor", "private", "Køge",
-              "eventkonsulent", "outdoor", ("outdoor", "events", "sport"),
-              ("event_management", "outdoor_guiding", "marketing")),
-    _External("Roskilde Universitet", "education", "knowledge", "Roskilde",
-              "lektor, produktionsudvikling", "industry", ("industry", "production"),
-              ("research", "product_development", "sustainability", "energy")),
-    _External("Næstved Vækstrådgivning ApS", "knowledge_services", "private", "Næstved",
-              "strategikonsulent", "vision", ("vision", "industry"),
-              ("strategy", "finance", "funding_applications", "export")),
-    _External("Region Sjælland", "public_administration", "public", "Sorø",
-              "regional udviklingskonsulent", "vision", ("vision", "food", "outdoor"),
-              ("funding_applications", "strategy", "public_procurement")),
-    _External("Køge Madværksted", "food_restaurants", "private", "Køge", "køkkenchef",
-              "food", ("food", "events"), ("food_production", "hospitality", "marketing")),
-    _External("Kystkultur Rådgivning", "culture_heritage", "private", "København",
-              "formidlingskonsulent", "outdoor", ("outdoor", "events"),
-              ("heritage_communication", "event_management", "funding_applications")),
-    _External("Sjællands Produktionsnetværk", "knowledge_services", "civil", "Roskilde",
-              "netværkskoordinator", "industry", ("industry", "production", "crafts"),
-              ("product_development", "logistics", "export", "sustainability")),
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _FixedRole:
-    sector: str
-    organisation: str
-    actor_type: str
-    area: str
-    role: str
-    leader: bool
-    hub: bool = False
-
-
-#: The first ids are always these people (names and details vary with the seed),
-#: so that the network specification can name them in conflicts and must-pairs.
-_FIXED: tuple[_FixedRole, ...] = (
-    _FixedRole("public_administration", "Stevns Kommune", "public", "Store Heddinge",
-               "borgmester", True, hub=True),
-    _FixedRole("public_administration", "Stevns Erhvervsråd", "public", "Store Heddinge",
-               "erhvervsdirektør", True, hub=True),
-    _FixedRole("culture_heritage", "Stevns Klint (UNESCO verdensarv)", "public", "Højerup",
-               "verdensarvskoordinator", True, hub=True),
-    _FixedRole("manufacturing", "Heddinge Industrivask A/S", "private", "Store Heddinge",
-               "direktør", True),
-    _FixedRole("knowledge_services", "Klintholm Frøforskning (forskningscenter)", "knowledge",
-               "Holtug", "centerleder", True),
-    _FixedRole("health", "Stevns Sundhedscenter", "public", "Store Heddinge", "centerleder",
-               True),
-    _FixedRole("education", "Store Heddinge Skole", "public", "Store Heddinge", "skoleleder",
-               True),
-    _FixedRole("agriculture", "Bakkegården Lille Heddinge", "private", "Lille Heddinge",
-               "landmand", False),
-    _FixedRole("agriculture", "Østergård Lille Heddinge", "private", "Lille Heddinge",
-               "landmand", False),
-    _FixedRole("food_restaurants", "Rødvig Havnekro", "private", "Rødvig", "restauratør",
-               False),
-    _FixedRole("food_restaurants", "Restaurant Klintekanten", "private", "Rødvig",
-               "køkkenchef", False),
-    _FixedRole("tourism_outdoor", "Rødvig Kajak & Kyst", "private", "Rødvig", "naturguide",
-               False),
-    _FixedRole("tourism_outdoor", "Højerup Outdoor", "private", "Højerup", "naturguide",
-               False),
-    _FixedRole("agriculture", "Stevns Landboforening", "civil", "Hårlev", "formand", True),
-    _FixedRole("food_restaurants", "Stevns Gårdmejeri", "private", "Tommestrup", "direktør",
-               True),
-)  # fmt: skip
-
-# ---------------------------------------------------------------------------
-# Relevance model
-# ---------------------------------------------------------------------------
-
-_NETWORK_TAGS: dict[str, frozenset[str]] = {
-    "vision": frozenset({"vision"}),
-    "food": frozenset({"food", "agriculture"}),
-    "outdoor": frozenset({"outdoor", "events", "sport"}),
-    "industry": frozenset({"industry", "production", "crafts"}),
-}
-_NETWORK_SKILLS: dict[str, frozenset[str]] = {
-    "vision": frozenset({"strategy", "funding_applications", "finance", "sustainability",
-                         "digital"}),
-    "food": frozenset({"food_production", "hospitality", "sustainability"}),
-    "outdoor": frozenset({"outdoor_guiding", "event_management", "sports_coaching",
-                          "heritage_communication", "hospitality"}),
-    "industry": frozenset({"product_development", "construction", "crafts", "logistics",
-                           "energy", "export"}),
-}  # fmt: skip
-_BASE_RELEVANCE: dict[str, dict[str, float]] = {
-    "vision": {"public_administration": 0.15, "knowledge_services": 0.10,
-               "culture_heritage": 0.10, "education": 0.10},
-    "food": {"agriculture": 0.30, "food_restaurants": 0.30, "retail": 0.15,
-             "tourism_outdoor": 0.10, "manufacturing": 0.08, "public_administration": 0.15,
-             "education": 0.15, "health": 0.10, "knowledge_services": 0.10},
-    "outdoor": {"tourism_outdoor": 0.30, "associations_sport": 0.30, "culture_heritage": 0.20,
-                "food_restaurants": 0.10, "health": 0.12, "education": 0.12,
-                "public_administration": 0.15},
-    "industry": {"manufacturing": 0.30, "construction_crafts": 0.30,
-                 "knowledge_services": 0.15, "education": 0.15, "public_administration": 0.15,
-                 "agriculture": 0.08, "retail": 0.08, "food_restaurants": 0.05},
-}  # fmt: skip
-_BASE_DEFAULT = {"vision": 0.08, "food": 0.05, "outdoor": 0.03, "industry": 0.03}
-_THEME_BONUS = {"vision": 0.40, "food": 0.30, "outdoor": 0.30, "industry": 0.30}
-_SKILL_BONUS = 0.06
-_RELEVANCE_NOISE = 0.06
-
-# ---------------------------------------------------------------------------
-# Availability model
-# ---------------------------------------------------------------------------
-
-# weight per (day, time) for each work rhythm; rows mon..sat, columns morning..evening
-_SCHEDULES: dict[str, np.ndarray] = {
-    "farmer": np.array([[0.15, 0.6, 1.0]] * 5 + [[0.05, 0.3, 0.4]]),
-    "daytime": np.array([[1.0, 1.0, 0.25]] * 5 + [[0.05, 0.05, 0.1]]),
-    "business": np.array([[0.7, 0.8, 0.6]] * 5 + [[0.2, 0.2, 0.2]]),
-    "tourism": np.array([[0.7, 0.6, 0.7]] * 5 + [[0.1, 0.1, 0.1]]),
-    "restaurant": np.array([[0.5, 0.8, 1.0]] * 2 + [[0.6, 0.7, 0.1]] * 3 + [[0.2, 0.1, 0.02]]),
-    "volunteer": np.array([[0.25, 0.4, 1.0]] * 5 + [[0.7, 0.6, 0.3]]),
-}
-_SCHEDULE_OF_ACTOR = {"public": "daytime", "knowledge": "daytime", "civil": "volunteer"}
-_CUSTOMARY_P_FREE = 0.75  # engaged person keeps the customary slot free ...
-_CUSTOMARY_P_BUSY = 0.25  # ... unless their rhythm makes that slot hard (weight < 0.3)
-_RELEVANT = 0.45  # relevance from which a person counts as engaged in a theme
-
-# ---------------------------------------------------------------------------
-# Tie model (logit, calibrated to a target mean degree)
-# ---------------------------------------------------------------------------
-
-_TARGET_RANDOM_DEGREE = 5.5  # mean degree of the logit part (organisation and hub ties come on top)
-_BETA_SECTOR = 2.3
-_BETA_AREA = 1.9
-_BETA_ACTOR = 0.6
-_BETA_LEADERS = 1.0
-_BETA_EXTERNAL = -1.0
-# expected number of extra ties of each hub (mayor, council director, site leader)
-_HUB_DEGREE = 30.0
-
-_KIND_STRENGTH: dict[str, tuple[float, float]] = {
-    "family": (0.7, 1.0),
-    "work": (0.4, 0.9),
-    "board": (0.4, 0.8),
-    "club": (0.2, 0.7),
-    "neighbour": (0.2, 0.6),
-}
 
 
 @dataclass(frozen=True)
@@ -707,17 +198,17 @@ def _weighted_choice(rng: np.random.Generator, weights: Mapping[str, float]) -> 
 
 
 def _area(rng: np.random.Generator, rural: bool) -> str:
-    w = {a: v * (2.5 if rural and a in _SMALL_VILLAGES else 1.0) for a, v in AREAS.items()}
+    w = {a: v * (2.5 if rural and a in SMALL_VILLAGES else 1.0) for a, v in AREAS.items()}
     return _weighted_choice(rng, w)
 
 
 def _org_name(
-    rng: np.random.Generator, prof: _Profile, actor: str, area: str, used: set[str]
+    rng: np.random.Generator, prof: Profile, actor: str, area: str, used: set[str]
 ) -> str:
     templates = prof.templates_by_actor.get(actor, prof.org_templates)
     for _ in range(20):
         tpl = templates[int(rng.integers(len(templates)))]
-        name = tpl.format(last=_LAST[int(rng.integers(len(_LAST)))], village=area)
+        name = tpl.format(last=LAST_NAMES[int(rng.integers(len(LAST_NAMES)))], village=area)
         if name not in used:
             return name
     base = name
@@ -736,20 +227,20 @@ class _Person:
     role: str
     leader: bool
     hub: bool = False
-    external: _External | None = None
+    external: External | None = None
     fixed: bool = False
-    anchor: _Anchor | None = None
+    anchor: Anchor | None = None
 
 
 def _build_people(rng: np.random.Generator, n: int) -> list[_Person]:
     n_ext = max(4, round(0.04 * n))
     n_loc = n - n_ext
     fixed_counts: dict[str, int] = {}
-    for f in _FIXED:
+    for f in FIXED_ROLES:
         fixed_counts[f.sector] = fixed_counts.get(f.sector, 0) + 1
     counts = _allocate(n_loc, SECTOR_SHARES, fixed_counts)
 
-    anchors = {a.name: a for prof in _PROFILES.values() for a in prof.anchors}
+    anchors = {a.name: a for prof in PROFILES.values() for a in prof.anchors}
     fixed = [
         _Person(
             f.sector,
@@ -762,15 +253,15 @@ def _build_people(rng: np.random.Generator, n: int) -> list[_Person]:
             fixed=True,
             anchor=anchors.get(f.organisation),
         )
-        for f in _FIXED
+        for f in FIXED_ROLES
     ]
-    used: set[str] = {f.organisation for f in _FIXED}
+    used: set[str] = {f.organisation for f in FIXED_ROLES}
     others: list[_Person] = []
     for sector in SECTORS:
-        prof = _PROFILES[sector]
+        prof = PROFILES[sector]
         left = counts[sector] - fixed_counts.get(sector, 0)
         for anc in prof.anchors:
-            have = sum(1 for f in _FIXED if f.organisation == anc.name)
+            have = sum(1 for f in FIXED_ROLES if f.organisation == anc.name)
             size = min(anc.cap, max(1, round(anc.share * counts[sector])))
             add = max(0, min(left, size - have))
             for k in range(add):
@@ -795,7 +286,7 @@ def _build_people(rng: np.random.Generator, n: int) -> list[_Person]:
                 others.append(_Person(sector, org, actor, area, role, bool(rng.random() < p_lead)))
             left -= size
     for k in range(n_ext):
-        ext = _EXTERNALS[k % len(_EXTERNALS)]
+        ext = EXTERNALS[k % len(EXTERNALS)]
         others.append(
             _Person(
                 ext.sector,
@@ -812,11 +303,11 @@ def _build_people(rng: np.random.Generator, n: int) -> list[_Person]:
 
 
 def _name(rng: np.random.Generator, female: bool) -> str:
-    firsts = _FEMALE if female else _MALE
+    firsts = FEMALE_NAMES if female else MALE_NAMES
     first = firsts[int(rng.integers(len(firsts)))]
-    last = _LAST[int(rng.integers(len(_LAST)))]
+    last = LAST_NAMES[int(rng.integers(len(LAST_NAMES)))]
     if rng.random() < 0.3:
-        middle = _LAST[int(rng.integers(len(_LAST)))]
+        middle = LAST_NAMES[int(rng.integers(len(LAST_NAMES)))]
         if middle != last:
             return f"{first} {middle} {last}"
     return f"{first} {last}"
@@ -833,11 +324,11 @@ def _relevance(
 ) -> dict[str, float]:
     out: dict[str, float] = {}
     for net in NETWORK_NAMES:
-        r = _BASE_RELEVANCE[net].get(sector, _BASE_DEFAULT[net])
-        if themes & _NETWORK_TAGS[net]:
-            r += _THEME_BONUS[net]
-        r += _SKILL_BONUS * min(3, len(skills & _NETWORK_SKILLS[net]))
-        r += float(rng.normal(0.0, _RELEVANCE_NOISE))
+        r = BASE_RELEVANCE[net].get(sector, BASE_DEFAULT[net])
+        if themes & NETWORK_TAGS[net]:
+            r += THEME_BONUS[net]
+        r += SKILL_BONUS * min(3, len(skills & NETWORK_SKILLS[net]))
+        r += float(rng.normal(0.0, RELEVANCE_NOISE))
         out[net] = round(min(1.0, max(0.0, r)), 2)
     return out
 
@@ -848,15 +339,15 @@ def _availability(
     relevance: Mapping[str, float],
     forced: Sequence[str] = (),
 ) -> list[str]:
-    w = _SCHEDULES[schedule].ravel()
+    w = SCHEDULES[schedule].ravel()
     k = int(rng.integers(3, 8))
     idx = _sample(rng, w, k)
     chosen = {SLOTS[int(i)] for i in idx}
     for net in NETWORK_NAMES:
         slot = CUSTOMARY_SLOTS[net]
-        if relevance[net] < _RELEVANT or slot in chosen:
+        if relevance[net] < RELEVANT or slot in chosen:
             continue
-        p = _CUSTOMARY_P_FREE if w[SLOTS.index(slot)] >= 0.3 else _CUSTOMARY_P_BUSY
+        p = CUSTOMARY_P_FREE if w[SLOTS.index(slot)] >= 0.3 else CUSTOMARY_P_BUSY
         if rng.random() < p:
             chosen.add(slot)
     chosen.update(forced)
@@ -880,7 +371,7 @@ def _age_band(rng: np.random.Generator, sector: str, leader: bool) -> str:
 def _candidates(rng: np.random.Generator, people: list[_Person], width: int) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for i, p in enumerate(people):
-        prof = _PROFILES[p.sector]
+        prof = PROFILES[p.sector]
         female = bool(rng.random() < prof.female)
         name = _name(rng, female)
         if p.external is not None:
@@ -909,7 +400,7 @@ def _candidates(rng: np.random.Generator, people: list[_Person], width: int) -> 
             schedule = (
                 prof.schedule
                 if p.actor_type == "private"
-                else _SCHEDULE_OF_ACTOR.get(p.actor_type, prof.schedule)
+                else SCHEDULE_OF_ACTOR.get(p.actor_type, prof.schedule)
             )
             forced = [CUSTOMARY_SLOTS["vision"]] if p.fixed and p.leader else []
         slots = _availability(rng, schedule, rel, forced)
@@ -954,11 +445,11 @@ def _ties(rng: np.random.Generator, cand: pd.DataFrame, people: list[_Person]) -
     eta = np.zeros(32)
     for code in range(32):
         eta[code] = (
-            _BETA_SECTOR * (code & 1)
-            + _BETA_AREA * ((code >> 1) & 1)
-            + _BETA_ACTOR * ((code >> 2) & 1)
-            + _BETA_LEADERS * ((code >> 3) & 1)
-            + _BETA_EXTERNAL * ((code >> 4) & 1)
+            BETA_SECTOR * (code & 1)
+            + BETA_AREA * ((code >> 1) & 1)
+            + BETA_ACTOR * ((code >> 2) & 1)
+            + BETA_LEADERS * ((code >> 3) & 1)
+            + BETA_EXTERNAL * ((code >> 4) & 1)
         )
 
     def pair_codes(i: int) -> np.ndarray:
@@ -977,7 +468,7 @@ def _ties(rng: np.random.Generator, cand: pd.DataFrame, people: list[_Person]) -
     rows = [pair_codes(i) for i in range(n - 1)]
     for c in rows:
         hist += np.bincount(c[c >= 0], minlength=32)
-    target = _TARGET_RANDOM_DEGREE * n / 2
+    target = TARGET_RANDOM_DEGREE * n / 2
     lo, hi = -30.0, 10.0
     for _ in range(80):
         mid = (lo + hi) / 2
@@ -1024,7 +515,7 @@ def _ties(rng: np.random.Generator, cand: pd.DataFrame, people: list[_Person]) -
             kind = "neighbour" if u < 0.6 else "club" if u < 0.9 else "family"
         else:
             kind = "club" if u < 0.5 else "work" if u < 0.8 else "board"
-        lo_s, hi_s = _KIND_STRENGTH[kind]
+        lo_s, hi_s = KIND_STRENGTH[kind]
         kinds.append(kind)
         strengths.append(round(max(0.05, float(rng.uniform(lo_s, hi_s))), 2))
     return pd.DataFrame(
@@ -1033,7 +524,7 @@ def _ties(rng: np.random.Generator, cand: pd.DataFrame, people: list[_Person]) -
 
 
 def _hub_p(n: int, leader: np.ndarray | bool) -> np.ndarray:
-    base = min(0.5, _HUB_DEGREE / max(n - 1, 1))
+    base = min(0.5, HUB_DEGREE / max(n - 1, 1))
     return np.where(leader, min(0.9, 3 * base), base)
 
 
@@ -1107,7 +598,7 @@ def stevns(seed: int = 0, n: int = 250) -> Problem:
 
     Notes
     -----
-    Facts the generator is built on (see ``DESIGN.md`` §1):
+    Facts the generator is built on (see ``docs/stevns.md``):
 
     * "Stevns Kommune had 1,296 workplaces with 5,462 employed [...] the
       fewest workplaces of the 17 municipalities in Region Zealand; a little
@@ -1146,7 +637,7 @@ def stevns(seed: int = 0, n: int = 250) -> Problem:
       drawn per sector with fixed probabilities. Leaders (heads of larger
       actors, some firm owners; ~25% of the pool) also get the ``vision``
       theme and the ``strategy`` skill.
-    * Relevance to a network = sector base (0.03-0.30) + theme bonus (0.25,
+    * Relevance to a network = sector base (0.03-0.30) + theme bonus (0.30,
       0.40 for vision) if a theme tag matches + 0.06 per matching key skill
       (at most 3) + Gaussian noise (sd 0.06), clipped to [0, 1], 2 decimals.
     * Availability: 3-7 slots of mon-sat x morning/afternoon/evening,
@@ -1177,8 +668,6 @@ def stevns(seed: int = 0, n: int = 250) -> Problem:
     >>> sorted(tables.candidates["sector"].unique())[:3]
     ['agriculture', 'associations_sport', 'construction_crafts']
     """
-    from evocompose.io import load_problem
-
     tables = generate_stevns_tables(seed=seed, n=n)
     return load_problem(candidates=tables.candidates, ties=tables.ties, networks=tables.networks)
 
