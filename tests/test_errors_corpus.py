@@ -442,6 +442,36 @@ CASES: list[Case] = [
         ("networks.toml", "network[1].quota[1].unit", "'pct'"),
     ),
     Case(
+        "max-per-unknown-field",
+        plan(net(0, max_per={"organisation": 1, "colour": 2})),
+        ProblemError,
+        ("networks.toml", "network[1].max_per.colour", "'colour'", "organisation", "gender"),
+    ),
+    Case(
+        "max-per-zero",
+        plan(net(1, max_per={"area": 0})),
+        NetworkSpecError,
+        ("networks.toml", "network[2].max_per.area", "value 0", ">= 1"),
+    ),
+    Case(
+        "max-per-not-a-number",
+        plan(net(0, max_per={"area": "three"})),
+        NetworkSpecError,
+        ("networks.toml", "network[1].max_per.area", "'three'"),
+    ),
+    Case(
+        "max-per-not-a-table",
+        plan(net(0, max_per=2)),
+        NetworkSpecError,
+        ("networks.toml", "network[1].max_per", "value 2", "table"),
+    ),
+    Case(
+        "max-per-organisation-twice",
+        plan(net(0, max_per={"organisation": 1}, max_per_organisation=2)),
+        NetworkSpecError,
+        ("networks.toml", "network[1].max_per.organisation", "older spelling"),
+    ),
+    Case(
         "min-size-above-max-size",
         plan(net(1, min_size=4, max_size=3)),
         NetworkSpecError,

@@ -11,7 +11,7 @@ import pytest
 from conftest import to_toml
 
 import evocompose as evo
-from evocompose.constraints import MeetingRule, Quota
+from evocompose.constraints import MaxPer, MeetingRule, Quota
 from evocompose.errors import NetworkSpecError, TieError
 from evocompose.io import (
     NetworkPlan,
@@ -82,6 +82,20 @@ def test_share_members_star_and_text_source() -> None:
     )
     plan = read_networks(text)
     assert plan.share_members == (("a", "b"), ("a", "c"))
+
+
+def test_max_per_and_its_older_spelling() -> None:
+    doc: dict[str, Any] = {
+        "network": [
+            {"name": "a", "max_per": {"organisation": 1, "area": 3}},
+            {"name": "b", "max_per_organisation": 2},
+        ]
+    }
+    a, b = read_networks(to_toml(doc)).networks
+    assert a.max_per == (MaxPer("organisation", 1), MaxPer("area", 3))
+    assert b.max_per == (MaxPer("organisation", 2),) and b.max_per_organisation == 2
+    written = plan_to_dict(read_networks(doc))["network"]
+    assert [n["max_per"] for n in written] == [{"organisation": 1, "area": 3}, {"organisation": 2}]
 
 
 def test_plan_dict_round_trip() -> None:

@@ -70,7 +70,7 @@ def random_problem(
                 quotas=(Quota("gender", ("k",), min=0.2, unit="share"),),
                 skills=(SkillRequirement("a", 1),),
                 meeting=MeetingRule(0.6),
-                max_per={"organisation": 2},
+                max_per={"organisation": 2, "area": 3},
                 synergy={("agri", "food"): 1.0, ("tour", "tour"): 0.5},
                 bridge=BridgeRule(1, "share_or_tie"),
                 include=("c0",),
