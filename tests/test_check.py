@@ -411,6 +411,14 @@ def test_check_report_and_assert_feasible() -> None:
     assert isinstance(info.value, EvocomposeError)
     assert len(info.value.violations) == 2
     assert "[conflict]" in str(info.value)
+    # the hint works when typed as written
+    hint = str(info.value).splitlines()[-1]
+    call = hint[hint.index("evocompose.check_report") :]
+    assert call == "evocompose.check_report(problem, composition)"
+    import evocompose
+
+    listed = eval(call, {"evocompose": evocompose, "problem": problem, "composition": comp})
+    assert listed["rule"].tolist() == ["size", "conflict"]
 
 
 def test_violation_is_frozen_and_hashable() -> None:
