@@ -63,6 +63,12 @@ def test_every_rule_has_one_implementation_in_each_place(where: str) -> None:
     assert sorted(table) == sorted(RULE_NAMES), f"{where} does not match the vocabulary"
 
 
+def test_cpsat_states_every_rule_in_its_build_order() -> None:
+    from evocompose.solvers.cpsat.rules import BUILD_ORDER
+
+    assert sorted(BUILD_ORDER) == sorted(RULE_NAMES)
+
+
 @pytest.mark.parametrize("where", sorted(TERM_IMPLEMENTATIONS))
 def test_every_term_has_one_implementation_in_each_place(where: str) -> None:
     table = TERM_IMPLEMENTATIONS[where]

@@ -12,12 +12,17 @@ Cases:
 
 * **composer**: Stevns n = 250, seeds 0-2, ``solver`` cpsat and auto, budgets
   1, 5 and 10 s (2 workers): objective and gap;
+* **deterministic**: the same with ``deterministic=True`` (3 units; CP-SAT's
+  deterministic time, a fixed number of search iterations), cpsat, search and
+  auto, seeds 0-2: the compositions must be identical when the change kept
+  behaviour;
 * **mdgp**: MDGPLIB ``--quick`` (the first ss and ds instance of RanReal and
   Geo at n = 120 and 240), budgets 0.75 s and 5 s (the reference budgets x
   0.25), ``solver="search"``: gap to the best-known value;
-* **handpicked**: Stevns seeds 0 and 1 (n = 250), the four hand-picking
-  strategies, each improved with ``max_changes=3`` in 3 s, and one 3 s
-  ``auto`` solve: objectives.
+* **handpicked**: Stevns seeds 0 and 1 (n = 250): one 3 s ``auto`` solve, the
+  four hand-picking strategies (their objective, deterministic) and each
+  improved with ``max_changes=8`` in 5 s (``—`` where no feasible
+  composition lies within 8 changes).
 
 Usage::
 
@@ -59,6 +64,12 @@ if kind == "composer":
     r = evo.solve(p, solver=case["solver"], time_limit=case["budget"], seed=0, workers=2)
     ok = r.composition is not None and evo.check(p, r.composition) == []
     out = {"objective": r.objective, "gap": r.gap, "feasible": ok}
+elif kind == "deterministic":
+    p = evo.datasets.stevns(seed=case["seed"], n=250)
+    r = evo.solve(
+        p, solver=case["solver"], time_limit=3, seed=0, workers=2, deterministic=True
+    )
+    out = {"objective": r.objective, "gap": r.gap}
 elif kind == "mdgp":
     p = mdgplib.read(case["path"])
     r = evo.solve(p, solver="search", time_limit=case["budget"], seed=0, workers=2)
@@ -67,8 +78,12 @@ elif kind == "mdgp":
 elif kind == "handpicked":
     p = evo.datasets.stevns(seed=case["seed"], n=250)
     hand = evo.handpick(p, strategy=case["strategy"], seed=0)
-    imp = evo.improve(p, hand, max_changes=3, time_limit=3, seed=0, workers=2)
-    out = {"objective": imp.objective_after, "hand": imp.objective_before}
+    out = {"objective": evo.improve(p, hand, max_changes=0).objective_before}
+elif kind == "handpicked-improve":
+    p = evo.datasets.stevns(seed=case["seed"], n=250)
+    hand = evo.handpick(p, strategy=case["strategy"], seed=0)
+    imp = evo.improve(p, hand, max_changes=8, time_limit=5, seed=0, workers=2)
+    out = {"objective": imp.objective_after}
 elif kind == "handpicked-solve":
     p = evo.datasets.stevns(seed=case["seed"], n=250)
     r = evo.solve(p, time_limit=3, seed=0, workers=2)
@@ -83,6 +98,9 @@ def cases(bench: Path) -> list[dict[str, Any]]:
         for solver in ("cpsat", "auto"):
             for budget in (1.0, 5.0, 10.0):
                 out.append({"kind": "composer", "seed": seed, "solver": solver, "budget": budget})
+    for seed in (0, 1, 2):
+        for solver in ("cpsat", "search", "auto"):
+            out.append({"kind": "deterministic", "seed": seed, "solver": solver})
     for s in ("RanReal", "Geo"):
         for n, budget in ((120, 0.75), (240, 5.0)):
             files = sorted((bench / "instances" / s).glob(f"{s}_n{n:03d}_*.txt"))
@@ -101,6 +119,7 @@ def cases(bench: Path) -> list[dict[str, Any]]:
         out.append({"kind": "handpicked-solve", "seed": seed})
         for strategy in strategies:
             out.append({"kind": "handpicked", "seed": seed, "strategy": strategy})
+            out.append({"kind": "handpicked-improve", "seed": seed, "strategy": strategy})
     return out
 
 
@@ -123,10 +142,14 @@ def label(case: dict[str, Any]) -> str:
     kind = case["kind"]
     if kind == "composer":
         return f"composer seed {case['seed']} {case['solver']} {case['budget']:g} s"
+    if kind == "deterministic":
+        return f"deterministic seed {case['seed']} {case['solver']} 3 units"
     if kind == "mdgp":
         return f"mdgp {Path(case['path']).stem} {case['budget']:g} s"
     if kind == "handpicked":
-        return f"handpicked seed {case['seed']} {case['strategy']} + improve(3)"
+        return f"handpicked seed {case['seed']} {case['strategy']}"
+    if kind == "handpicked-improve":
+        return f"handpicked seed {case['seed']} {case['strategy']} + improve(8) 5 s"
     return f"handpicked seed {case['seed']} auto 3 s"
 
 

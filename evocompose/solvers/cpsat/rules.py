@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CUT_MODEL",
+    "BUILD_ORDER",
     "CUT_MODEL_UNHINTED",
     "RULES",
     "RuleImpl",
@@ -352,6 +353,30 @@ RULES: dict[str, RuleImpl] = {
     "assign_all": RuleImpl(build=add_assign_all),
 }
 
+#: The order in which :func:`build_model` states the rules (every name of
+#: :data:`RULES` once). Coupling rules first: CP-SAT's first solutions under
+#: short budgets depend on it. Measured on Stevns seed 0 (n=250, 5 s, 2
+#: workers, seeds 0-2): 1,678.6 / 1,670.5 / 1,656.3 in this order against
+#: 1,438.0 / 1,542.0 / 1,330.3 in the vocabulary's report order.
+BUILD_ORDER: tuple[str, ...] = (
+    "size",
+    "capacity",
+    "sharing",
+    "required",
+    "assign_all",
+    "eligibility",
+    "excluded",
+    "include",
+    "quota",
+    "skill",
+    "max_per",
+    "meeting",
+    "conflict",
+    "must_pair",
+    "cohesion",
+    "bridge",
+)
+
 
 def build_model(problem: Problem, *, cuts: bool | None = None, hinted: bool = False) -> CpsatModel:
     """Variables and every hard rule of ``problem`` (no objective yet).
@@ -374,7 +399,8 @@ def build_model(problem: Problem, *, cuts: bool | None = None, hinted: bool = Fa
     12
     """
     m = CpsatModel(problem, cp_model.CpModel())
-    active = problem.active_rules()
+    used = set(problem.active_rules())
+    active = [r for r in BUILD_ORDER if r in used]
     domains = [RULES[r].allows for r in active if RULES[r].allows is not None]
     add_variables(m, domains)  # type: ignore[arg-type]
     limit = CUT_MODEL if hinted else CUT_MODEL_UNHINTED
