@@ -143,6 +143,14 @@ def _parameters(
         p.cp_model_probing_level = 0
 
 
+def _configured(m: CpsatModel, budget: float, opts: SolveOptions) -> cp_model.CpSolver:
+    """A CP-SAT solver set up for one solve of ``m`` in ``budget`` (see :func:`_parameters`)."""
+    solver = cp_model.CpSolver()
+    size = len(m.model.proto.variables)
+    _parameters(solver, budget, opts.seed, opts.workers, opts.log, size, opts.deterministic)
+    return solver
+
+
 def _stats(
     m: CpsatModel,
     solver: cp_model.CpSolver,
@@ -222,17 +230,8 @@ def solve_cpsat(
 
     expr, err = scaled_expr(total_form(forms))
     m.model.maximize(expr)
-    solver = cp_model.CpSolver()
     budget = opts.time_limit if opts.deterministic else opts.time_limit - build
-    _parameters(
-        solver,
-        budget,
-        opts.seed,
-        opts.workers,
-        opts.log,
-        len(m.model.proto.variables),
-        opts.deterministic,
-    )
+    solver = _configured(m, budget, opts)
     rec = _Recorder(start, SCALE, opts.on_progress)
     code = solver.solve(m.model, rec)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
@@ -302,16 +301,7 @@ def _solve_lexicographic(
         if comp is not None:
             m.model.clear_hints()
             m.add_hint(comp)
-        solver = cp_model.CpSolver()
-        _parameters(
-            solver,
-            budget,
-            opts.seed,
-            opts.workers,
-            opts.log,
-            len(m.model.proto.variables),
-            opts.deterministic,
-        )
+        solver = _configured(m, budget, opts)
         rec = _Recorder(start, SCALE, opts.on_progress)
         code = solver.solve(m.model, rec)
         st = _STATUS.get(code, SolveStatus.UNKNOWN)
