@@ -38,6 +38,7 @@ from evocompose.io import (
     write_composition,
     write_problem,
 )
+from evocompose.report import ReportFiles, report
 from evocompose.result import Progress, Result, SolveStats, SolveStatus
 from evocompose.solve import solve
 from evocompose.solvers.contract import SolveOptions
@@ -68,6 +69,7 @@ __all__ = [
     "ProblemError",
     "Progress",
     "Quota",
+    "ReportFiles",
     "Result",
     "Scorecard",
     "SkillRequirement",
@@ -92,6 +94,7 @@ __all__ = [
     "read_dissimilarity",
     "read_networks",
     "read_ties",
+    "report",
     "solve",
     "write_composition",
     "write_problem",

@@ -3,7 +3,9 @@
 Commands
 --------
 demo
-    Compose the bundled Stevns example and write ``composition.xlsx``.
+    Compose the bundled Stevns example and write ``composition.xlsx`` and the
+    report (``rapport_da`` and ``report_en``, workbook and HTML, against a
+    simulated hand-picked proposal).
 summary
     Load candidates, ties, networks (and optionally a dissimilarity matrix)
     and print the validated problem.
@@ -11,6 +13,9 @@ solve
     Compose from files and write the composition (CSV, XLSX or JSON).
 check
     Check a composition (e.g. a hand-picked one) against every rule.
+report
+    Write the steering group's report of a composition (workbook and HTML,
+    Danish or English), optionally against other compositions.
 
 Bad input ends with a one-line error naming the file, row, column and value,
 and exit status 2; no traceback.
@@ -27,7 +32,9 @@ from typing import TYPE_CHECKING
 from evocompose.check import check
 from evocompose.datasets import stevns
 from evocompose.errors import EvocomposeError
+from evocompose.handpicked import handpick
 from evocompose.io import load_problem, read_composition, write_composition
+from evocompose.report import report
 from evocompose.solve import solve
 
 if TYPE_CHECKING:
@@ -93,6 +100,24 @@ def _parser() -> argparse.ArgumentParser:
         help="leave names and organisations out of the output",
     )
 
+    rep = sub.add_parser(
+        "report", help="write the steering group's report (workbook and HTML page)"
+    )
+    _add_inputs(rep)
+    rep.add_argument(
+        "--composition", required=True, help="composition (.csv/.xlsx with network, candidate_id)"
+    )
+    rep.add_argument("--out", required=True, help="report path; writes <out>.xlsx and <out>.html")
+    rep.add_argument("--language", choices=("da", "en"), default="da")
+    rep.add_argument(
+        "--compare-with",
+        action="append",
+        default=[],
+        metavar="LABEL=FILE",
+        help="another composition to compare with, e.g. styregruppen=forslag.xlsx (repeatable)",
+    )
+    rep.add_argument("--pseudonymise", action="store_true", help="leave names out of the report")
+
     chk = sub.add_parser("check", help="check a composition against every rule")
     _add_inputs(chk)
     chk.add_argument(
@@ -145,7 +170,6 @@ def _print_composition(problem: Problem, result: Result) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-
     problem = stevns(seed=0, n=args.n)
     print(problem.summary())
     print(
@@ -164,6 +188,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     path = out / "composition.xlsx"
     write_composition(result.composition, path, problem=problem)
     print(f"Wrote {path}")
+    hand = handpick(problem, "snowball", seed=0)
+    for language, label in (
+        ("da", "styregruppens forslag (simuleret)"),
+        ("en", "hand-picked (simulated)"),
+    ):
+        files = report(
+            problem,
+            result,
+            out / f"rapport_{language}" if language == "da" else out / "report_en",
+            language=language,
+            compare_with={label: hand},
+        )
+        print(f"Wrote {files.workbook} and {files.html}")
     return 0 if not violations else 1
 
 
@@ -173,7 +210,6 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
-
     problem = _load(args)
     result = _solve(problem, args)
     _print_composition(problem, result)
@@ -202,6 +238,31 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    comp = read_composition(args.composition, problem)
+    others = {}
+    for item in args.compare_with:
+        label, sep, file = item.partition("=")
+        if not sep or not label or not file:
+            raise EvocomposeError(
+                "write --compare-with as LABEL=FILE, e.g. styregruppen=forslag.xlsx",
+                column="--compare-with",
+                value=item,
+            )
+        others[label] = read_composition(file, problem)
+    files = report(
+        problem,
+        comp,
+        args.out,
+        language=args.language,
+        compare_with=others or None,
+        pseudonymise=args.pseudonymise,
+    )
+    print(f"Wrote {files.workbook} and {files.html}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -210,6 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "summary": _cmd_summary,
         "solve": _cmd_solve,
         "check": _cmd_check,
+        "report": _cmd_report,
     }
     try:
         return commands[args.command](args)

@@ -48,6 +48,7 @@ LAYERS: dict[str, int] = {
     "evocompose.metrics": 6,
     "evocompose.compare": 6,
     "evocompose.improve": 6,
+    "evocompose.report": 6,
     "evocompose.handpicked": 6,
     "evocompose.plotting": 6,
     "evocompose.cli": 6,
