@@ -387,13 +387,14 @@ def _figures(
     out: list[tuple[str, Figure]] = []
     for spec in problem.networks:
         fig, ax = plt.subplots(figsize=(5, 5))
-        plot_network(problem, comp, spec.name, ax=ax)
+        plot_network(problem, comp, spec.name, ax=ax, language=lang)
         title = _t("plot_network", lang, title=spec.theme or spec.name)
         ax.set_title(title)
         out.append((title, fig))
     if card is not None:
         fig, ax = plt.subplots(figsize=(8, 4))
-        plot_scorecard(card, ax=ax)
+        labels = {str(r): yardstick_label(str(r), lang) for r in card.frame.index}
+        plot_scorecard(card, ax=ax, labels=labels, language=lang)
         ax.set_title(_t("plot_scorecard", lang))
         out.append((_t("plot_scorecard", lang), fig))
     return out

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 __all__ = ["plot_network"]
 
 
+_WORDS = {
+    "en": {"tie": "existing tie", "new": "new pair", "members": "members"},
+    "da": {"tie": "kender hinanden", "new": "nyt bekendtskab", "members": "medlemmer"},
+}
+
+
 def sector_colours(sectors: list[str]) -> dict[str, tuple[float, float, float, float]]:
     """A stable colour per sector (``tab20`` in sorted-sector order)."""
     cmap = mpl.colormaps["tab20"]
@@ -35,6 +41,7 @@ def plot_network(
     ax: Axes | None = None,
     *,
     labels: bool = False,
+    language: str = "en",
 ) -> Axes:
     """Draw the members of ``network`` on a circle, coloured by sector.
 
@@ -53,6 +60,8 @@ def plot_network(
     labels : bool
         Write candidate ids next to the nodes (off by default: ids may be
         personal data in exports).
+    language : {"en", "da"}
+        Language of the legend and title.
 
     Returns
     -------
@@ -114,12 +123,13 @@ def plot_network(
         Line2D([], [], color="0.15", linewidth=2.0),
         Line2D([], [], color="0.7", linestyle="dashed", linewidth=0.8),
     ]
-    names += [f"existing tie ({len(old)})", f"new pair ({len(new)})"]
+    words = _WORDS.get(language, _WORDS["en"])
+    names += [f"{words['tie']} ({len(old)})", f"{words['new']} ({len(new)})"]
     ax.legend(
         handles, names, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False
     )
     theme = problem.network(network).theme if network in problem.network_names else network
-    ax.set_title(f"{theme or network}: {n} members")
+    ax.set_title(f"{theme or network}: {n} {words['members']}")
     ax.set_xlim(-1.3, 1.3)
     ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")
