@@ -31,6 +31,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from evocompose import _html
 from evocompose.constraints import BridgeRule, MaxPer, MeetingRule, Quota, SkillRequirement
 from evocompose.errors import EvocomposeError, NetworkSpecError, ProblemError
 from evocompose.fields import (
@@ -1020,6 +1021,38 @@ class Problem:
             f"Problem(name={self.name!r}, candidates={len(self.pool)}, "
             f"ties={self.ties.number_of_edges()}, networks={list(self.network_names)})"
         )
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the pool by sector and actor type, the networks and their rules."""
+        pool = self.pool
+        n = max(1, len(pool))
+        parts = [
+            _html.heading(
+                f"Problem {self.name or '(unnamed)'}: {len(pool)} candidates, "
+                f"{self.ties.number_of_edges()} ties, {len(self.networks)} networks"
+            )
+        ]
+        sectors = Counter(c.sector for c in pool)
+        by_sector = sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))
+        parts.append(
+            _html.table(
+                ["sector", "candidates", "share"], [[s, k, f"{k / n:.1%}"] for s, k in by_sector]
+            )
+        )
+        actors = Counter(c.actor_type for c in pool)
+        parts.append(
+            _html.table(
+                ["actor type", "candidates", "share"],
+                [[a, actors[a], f"{actors[a] / n:.1%}"] for a in ACTOR_TYPES if actors.get(a)],
+            )
+        )
+        rows = []
+        for spec in self.networks:
+            eligible = sum(1 for c in pool if self.eligible(c.id, spec.name))
+            rows.append([spec.name, spec.theme, eligible, "; ".join(spec.describe())])
+        parts.append(_html.table(["network", "title", "eligible", "rules"], rows))
+        parts.append(_html.paragraph("Rules in use: " + ", ".join(self.active_rules())))
+        return "".join(parts)
 
     def summary(self) -> str:
         """A readable summary: the pool by sector and actor type, the networks and their rules."""

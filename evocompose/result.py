@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from evocompose import _html
 from evocompose.objective import breakdown
 
 if TYPE_CHECKING:
@@ -310,6 +311,28 @@ class Result:
                 if v or wv:
                     lines.append(f"  {t:<24} {v:>12,.2f} {wv:>12,.2f}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: status, objective, bound and gap, terms, and the members."""
+        facts = [["status", str(self.status)], ["solver", self.solver]]
+        if self.objective is not None:
+            facts.append(["objective", f"{self.objective:,.2f}"])
+        if self.bound is not None:
+            facts.append(["best bound", f"{self.bound:,.2f} ({self.bound_source or 'proven'})"])
+        if self.gap is not None:
+            facts.append(["gap", f"{self.gap:.2%}"])
+        facts.append(["runtime", f"{self.runtime:.2f} s"])
+        parts = [_html.heading(f"Result: {self.status}"), _html.table(["", ""], facts)]
+        terms = [
+            [t, v, self.weighted_terms.get(t, 0.0)]
+            for t, v in self.terms.items()
+            if v or self.weighted_terms.get(t)
+        ]
+        if terms:
+            parts.append(_html.table(["term", "raw value", "contribution"], terms))
+        if self.composition is not None:
+            parts.append(self.composition._repr_html_())
+        return "".join(parts)
 
     def __str__(self) -> str:
         return self.summary()

@@ -28,6 +28,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "evocompose"
 LAYERS: dict[str, int] = {
     # 1: errors, names, fields, weights, rule dataclasses
     "evocompose.errors": 1,
+    "evocompose._html": 1,
     "evocompose.vocabulary": 1,
     "evocompose.fields": 1,
     "evocompose.weights": 1,
