@@ -17,17 +17,23 @@ report
     Write the steering group's report of a composition (workbook and HTML,
     Danish or English), optionally against other compositions.
 
-Bad input ends with a one-line error naming the file, row, column and value,
-and exit status 2; no traceback.
+Exit status: 0 success; 1 no composition (or one that breaks rules); 2 bad
+input, which ends with a one-line error naming the file, row, column and
+value, and no traceback. On a terminal, long solves show a progress bar
+(elapsed time, best objective, bound and gap); ``--quiet`` hides it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 
 from evocompose.check import check
 from evocompose.datasets import stevns
@@ -35,7 +41,9 @@ from evocompose.errors import EvocomposeError
 from evocompose.handpicked import handpick
 from evocompose.io import load_problem, read_composition, write_composition
 from evocompose.report import report
+from evocompose.result import Progress
 from evocompose.solve import solve
+from evocompose.solvers.contract import ProgressFn
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -67,7 +75,9 @@ def _add_solve_options(p: argparse.ArgumentParser, time_limit: float) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--solver", default="auto", help="auto, cpsat or search")
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar (shown only on a terminal)"
+    )
     p.add_argument(
         "--deterministic",
         action="store_true",
@@ -79,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evocompose",
         description="Compose diverse professional networks from a candidate pool.",
+        epilog=(
+            "Files: candidates as CSV or XLSX (id, name, organisation, sector, actor_type, "
+            "skills, themes, availability, capacity, area, external, relevance:<network>), ties "
+            "as CSV (a, b[, strength, kind]), networks as TOML (see docs/formats.md). "
+            "Exit status: 0 ok, 1 no composition or broken rules, 2 bad input."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -138,17 +154,55 @@ def _load(args: argparse.Namespace) -> Problem:
     )
 
 
-def _solve(problem: Problem, args: argparse.Namespace) -> Result:
+class _ProgressBar:
+    """A live line on the terminal: elapsed time against the limit, best objective, bound, gap.
 
-    return solve(
-        problem,
-        time_limit=args.time_limit,
-        seed=args.seed,
-        workers=args.workers,
-        solver=args.solver,
-        progress=not args.quiet,
-        deterministic=args.deterministic,
-    )
+    Built on rich; shown only when stdout is a terminal (quiet otherwise, so
+    that logs and pipes get the result alone). No personal data.
+    """
+
+    def __init__(self, time_limit: float) -> None:
+        self.progress = RichProgress(
+            TextColumn("[bold]composing[/bold]"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[best]}"),
+            transient=True,
+        )
+        self.task = self.progress.add_task("solve", total=time_limit, best="searching ...")
+        self.start = time.perf_counter()
+
+    def __enter__(self) -> _ProgressBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, p: Progress) -> None:
+        best = f"objective {p.objective:,.1f}"
+        if p.bound is not None and p.gap is not None:
+            best += f"  bound {p.bound:,.1f}  gap {p.gap:.2%}"
+        elapsed = time.perf_counter() - self.start
+        self.progress.update(self.task, completed=elapsed, best=best)
+
+
+def _solve(problem: Problem, args: argparse.Namespace) -> Result:
+    def run(progress: ProgressFn | bool | None) -> Result:
+        return solve(
+            problem,
+            time_limit=args.time_limit,
+            seed=args.seed,
+            workers=args.workers,
+            solver=args.solver,
+            progress=progress,
+            deterministic=args.deterministic,
+        )
+
+    if args.quiet or not sys.stdout.isatty():
+        return run(None)
+    with _ProgressBar(args.time_limit) as bar:
+        return run(bar)
 
 
 def _print_composition(problem: Problem, result: Result) -> None:

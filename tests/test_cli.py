@@ -82,3 +82,19 @@ def test_report_writes_workbook_and_page_against_a_proposal(
     assert "Sammenligning" in page and "styregruppen" in page and "Fødevarer og Jordbrug" in page
     assert main([*args[:-3], "--compare-with", "no-equals-sign"]) == 2
     assert "LABEL=FILE" in capsys.readouterr().err
+
+
+def test_progress_bar_only_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evocompose.cli import _ProgressBar
+    from evocompose.result import Progress
+
+    bar = _ProgressBar(5.0)
+    bar(Progress(1.0, 1234.5, 1300.0, "cpsat"))
+    fields = bar.progress.tasks[0].fields
+    assert fields["best"] == "objective 1,234.5  bound 1,300.0  gap 5.04%"
+    out = tmp_path / "c.csv"
+    args = ["solve", *INPUTS, "--time-limit", "3", "--out", str(out), "--solver", "search"]
+    main(args)  # stdout is captured here, not a terminal: no bar
+    assert "composing" not in capsys.readouterr().out
