@@ -32,7 +32,7 @@ pytest: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-test: lint typecheck pytest docs
+test: lint typecheck docs pytest
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
