@@ -40,7 +40,14 @@ from evocompose.result import Result
 if TYPE_CHECKING:
     from evocompose.data import Problem
 
-__all__ = ["KEY_YARDSTICKS", "Scorecard", "compare", "null_compositions", "yardsticks"]
+__all__ = [
+    "KEY_YARDSTICKS",
+    "Scorecard",
+    "compare",
+    "null_compositions",
+    "with_best_slots",
+    "yardsticks",
+]
 
 #: Scorecard yardsticks that also get a percentile against the null model
 #: (those present in :func:`evocompose.metrics.scorecard`'s output).
@@ -108,6 +115,45 @@ def _mode_slot(problem: Problem, network: str, members: Sequence[str]) -> str | 
         return None
     order = {s: i for i, s in enumerate(problem.pool.slots)}
     return min(counts, key=lambda s: (-counts[s], order.get(s, len(order)), s))
+
+
+def with_best_slots(problem: Problem, comp: Composition) -> tuple[Composition, tuple[str, ...]]:
+    """``comp`` with a meeting slot for every network that has a meeting rule but none given.
+
+    A hand-picked proposal usually names members only. Judging it without a
+    slot would break every meeting rule, so each such network gets the
+    allowed slot in which most of its members are free (ties: week order),
+    the slot a steering group would pick.
+
+    Returns
+    -------
+    (Composition, tuple of str)
+        The composition (``comp`` itself when nothing was missing) and the
+        networks whose slot was chosen here.
+
+    Examples
+    --------
+    >>> import evocompose as evo
+    >>> p = evo.datasets.tiny()
+    >>> spec = evo.NetworkSpec("a", min_size=2, max_size=3, meeting=evo.MeetingRule(1.0))
+    >>> q = p.replace(networks=(spec, p.networks[1]))
+    >>> comp, filled = with_best_slots(q, evo.Composition({"a": ["p1", "p2"], "b": ["p3", "p4"]}))
+    >>> comp.slots["a"], filled
+    ('tue-evening', ('a',))
+    """
+    filled = []
+    slots = dict(comp.slots)
+    for spec in problem.networks:
+        members = [m for m in comp.members.get(spec.name, ()) if m in problem.pool]
+        if spec.meeting is None or not members or slots.get(spec.name) is not None:
+            continue
+        best = _mode_slot(problem, spec.name, members)
+        if best is not None:
+            slots[spec.name] = best
+            filled.append(spec.name)
+    if not filled:
+        return comp, ()
+    return Composition(comp.members, slots), tuple(filled)
 
 
 def null_compositions(problem: Problem, n: int = 200, *, seed: int = 0) -> list[Composition]:
@@ -215,12 +261,18 @@ class Scorecard:
         got a percentile.
     key_rows : tuple of str
         The headline rows (used by :func:`evocompose.plotting.plot_scorecard`).
+    filled_slots : dict of str to tuple of str
+        Per composition label, the networks whose meeting slot the
+        composition did not give and :func:`with_best_slots` chose (so that
+        a proposal naming members only is not judged as breaking every
+        meeting rule).
     """
 
     frame: pd.DataFrame
     violations: Mapping[str, list[Violation]] = field(default_factory=dict)
     null: pd.DataFrame = field(default_factory=pd.DataFrame)
     key_rows: tuple[str, ...] = ()
+    filled_slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -266,6 +318,11 @@ class Scorecard:
         frame = self.frame.copy()
         text = frame.to_string(float_format=lambda v: f"{v:,.3f}".rstrip("0").rstrip("."))
         lines = [text]
+        for label, nets in self.filled_slots.items():
+            lines.append(
+                f"{label}: no meeting slot given for {', '.join(nets)}; "
+                "judged at the slot most of its members are free"
+            )
         for label, vs in self.violations.items():
             if vs:
                 lines.append(f"{label}: {len(vs)} rule violation(s)")
@@ -374,7 +431,12 @@ def compare(
     """
     if not compositions:
         raise ValueError("give at least one composition to compare")
-    comps = {str(k): _composition(str(k), v) for k, v in compositions.items()}
+    comps: dict[str, Composition] = {}
+    filled: dict[str, tuple[str, ...]] = {}
+    for k, v in compositions.items():
+        comps[str(k)], chosen = with_best_slots(problem, _composition(str(k), v))
+        if chosen:
+            filled[str(k)] = chosen
     columns: dict[str, dict[str, float]] = {}
     violations: dict[str, list[Violation]] = {}
     for label, comp in comps.items():
@@ -411,4 +473,10 @@ def compare(
         }
         frame = pd.concat([frame, pd.DataFrame(pct).T])
     key = tuple(r for r in ("objective", *KEY_YARDSTICKS, "violations") if r in frame.index)
-    return Scorecard(frame=frame.astype(float), violations=violations, null=null, key_rows=key)
+    return Scorecard(
+        frame=frame.astype(float),
+        violations=violations,
+        null=null,
+        key_rows=key,
+        filled_slots=filled,
+    )

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from evocompose.check import Violation, check
-from evocompose.compare import Scorecard, compare
+from evocompose.compare import Scorecard, compare, with_best_slots
 from evocompose.composition import Composition
 from evocompose.errors import EvocomposeError
 from evocompose.objective import breakdown
@@ -88,6 +88,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{broken} of {n} rules are broken",
     },
     "members": {"da": "medlemmer", "en": "members"},
+    "slot_chosen": {
+        "da": "Mødetidspunkt valgt af evocompose (ikke angivet), der hvor flest er fri",
+        "en": "Meeting slot chosen by evocompose (none given), where most are free",
+    },
     "meets": {"da": "mødes", "en": "meets"},
     "no_slot": {"da": "intet mødetidspunkt valgt", "en": "no meeting slot chosen"},
     "id": {"da": "Id", "en": "Id"},
@@ -591,6 +595,9 @@ def report(
         )
     result = result_or_composition if isinstance(result_or_composition, Result) else None
     comp = result.composition if result is not None else result_or_composition
+    filled: tuple[str, ...] = ()
+    if isinstance(comp, Composition):
+        comp, filled = with_best_slots(problem, comp)
     if not isinstance(comp, Composition):
         status = result.status if result is not None else SolveStatus.UNKNOWN
         raise EvocomposeError(
@@ -601,6 +608,9 @@ def report(
     violations = check(problem, comp)
     rules_total = sum(len(problem.rule_networks(r)) or 1 for r in problem.active_rules())
     tables = [_summary(problem, comp, result, violations, rules_total, language)]
+    if filled:
+        titles = ", ".join(problem.network(n).theme or n for n in filled)
+        tables[0].rows.append([_t("slot_chosen", language), titles])
     tables += [
         _network_table(problem, comp, name, language, pseudonymise)
         for name in problem.network_names
