@@ -96,3 +96,18 @@ def test_tie_matrices_side_by_side_share_one_colour_scale() -> None:
     before, after = plot_tie_matrix(p, comps[0], kind="before_after")
     assert before.images[0].get_clim() == after.images[0].get_clim()
     plt.close("all")
+
+
+def test_plot_network_shows_names_only_when_asked() -> None:
+    import matplotlib.pyplot as plt
+
+    p = evo.datasets.tiny()
+    texts = {}
+    for labels in (False, True, "names"):
+        ax = plot_network(p, COMP, "b", labels=labels)  # type: ignore[arg-type]
+        texts[labels] = {t.get_text() for t in ax.texts}
+        plt.close(ax.figure)
+    members = set(COMP.members["b"])
+    assert texts[False] == set()
+    assert texts[True] == members
+    assert texts["names"] == {p.pool[m].name for m in members}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -40,7 +40,7 @@ def plot_network(
     network: str,
     ax: Axes | None = None,
     *,
-    labels: bool = False,
+    labels: bool | Literal["names"] = False,
     language: str = "en",
 ) -> Axes:
     """Draw the members of ``network`` on a circle, coloured by sector.
@@ -57,9 +57,10 @@ def plot_network(
         Name of the network to draw.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made when omitted.
-    labels : bool
-        Write candidate ids next to the nodes (off by default: ids may be
-        personal data in exports).
+    labels : bool or "names"
+        ``True`` writes candidate ids next to the nodes, ``"names"`` their
+        names (off by default: names are personal data, shown only when
+        asked).
     language : {"en", "da"}
         Language of the legend and title.
 
@@ -115,8 +116,9 @@ def plot_network(
         )
     if labels:
         for m, (x, y) in pos.items():
+            text = problem.pool[m].name if labels == "names" else m
             ax.annotate(
-                m, (x, y), xytext=(0, 12), textcoords="offset points", ha="center", fontsize=8
+                text, (x, y), xytext=(0, 12), textcoords="offset points", ha="center", fontsize=8
             )
     handles, names = ax.get_legend_handles_labels()
     handles += [
