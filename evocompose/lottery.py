@@ -403,12 +403,12 @@ def _summary_en(lot: Lottery) -> str:
     ]
     if lot.fairness == "maximin":
         g = (
-            f"Guarantee: each of the {n} people who appear in at least one such composition is "
+            f"Guarantee: each of the {n} people found in at least one such composition is "
             f"selected with probability at least {_percent(lot.minimum)}"
         )
     elif lot.fairness == "leximin":
         g = (
-            f"Guarantee: each of the {n} people who appear in at least one such composition is "
+            f"Guarantee: each of the {n} people found in at least one such composition is "
             f"selected with probability at least {_percent(lot.minimum)}; after the lowest "
             "chances, the next lowest are raised as far as possible, and so on"
         )
@@ -418,7 +418,7 @@ def _summary_en(lot: Lottery) -> str:
             f"probabilities (Nash welfare); the lowest is {_percent(lot.minimum)}"
         )
     if lot.proven:
-        g += " — the best any such lottery can do (proven)."
+        g += " — the best any such lottery can do for them (proven)."
     elif lot.upper is not None:
         g += (
             f". Not proven best in the time: no lottery over such compositions can give "
@@ -490,13 +490,13 @@ def _summary_da(lot: Lottery) -> str:
         )
     else:
         g = (
-            f"Garanti: hver af de {n} personer, der indgår i mindst én sådan sammensætning, "
+            f"Garanti: hver af de {n} personer, der er fundet i mindst én sådan sammensætning, "
             f"udvælges med mindst {_percent(lot.minimum)} sandsynlighed"
         )
         if lot.fairness == "leximin":
             g += "; derefter hæves de næstlaveste chancer så meget som muligt, og så videre"
     if lot.proven:
-        g += " — det bedste noget sådant lotteri kan (bevist)."
+        g += " — det bedste noget sådant lotteri kan give dem (bevist)."
     elif lot.upper is not None:
         g += (
             f". Ikke bevist bedst i tiden: intet lotteri over sådanne sammensætninger kan give "
