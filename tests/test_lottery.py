@@ -287,3 +287,47 @@ def test_stevns_lottery_keeps_every_rule() -> None:
     assert_sound(p, lot)
     assert len(lot.suitable) >= len(lot.best.placed())
     assert "Stevns" in lot.summary()
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "evocompose.lottery",
+        "evocompose.batch",
+        "evocompose.sweep",
+        "evocompose.pareto",
+        "evocompose.plotting.front",
+        "evocompose.solvers.fair.master",
+        "evocompose.solvers.fair.engine",
+        "evocompose.solvers.cpsat.targets",
+    ],
+)
+def test_doctests(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0
+
+
+def test_local_moves_keep_every_rule_and_the_floor() -> None:
+    from evocompose.solvers.fair.swaps import Swapper
+
+    p = evo.datasets.stevns(seed=2, n=80)
+    best = evo.solve(p, time_limit=5, solver="search", seed=1)
+    assert best.composition is not None and best.objective is not None
+    floor = floor_of(best.objective, 0.05)
+    sw = Swapper(p)
+    assert sw.available
+    outside = [i for i, c in enumerate(p.pool.ids) if c not in best.composition.placed()]
+    found = sw.cover([best.composition], outside, floor, deadline=math.inf)
+    assert found
+    for comp in found:
+        assert check(p, comp) == []
+        assert weighted_total(p, evaluate(p, comp)) >= floor - 1e-6
+    prices = {i: 1.0 for i in outside}
+    better = sw.improve([best.composition], prices, 0.5, floor, deadline=math.inf)
+    for comp in better:
+        assert check(p, comp) == []
+        assert weighted_total(p, evaluate(p, comp)) >= floor - 1e-6
+        assert sum(1 for c in comp.placed() if p.pool.index(c) in prices) >= 1
