@@ -11,6 +11,7 @@ The flow is Data -> Problem -> Solver -> Composition -> Metrics/Report:
 from __future__ import annotations
 
 from evocompose import datasets, metrics
+from evocompose.batch import SolveFailure, solve_many
 from evocompose.check import Violation, check, check_report
 from evocompose.compare import Scorecard, compare
 from evocompose.composition import Composition
@@ -38,10 +39,13 @@ from evocompose.io import (
     write_composition,
     write_problem,
 )
+from evocompose.lottery import Lottery, lottery
+from evocompose.pareto import pareto
 from evocompose.report import ReportFiles, report
 from evocompose.result import Progress, Result, SolveStats, SolveStatus
 from evocompose.solve import solve
 from evocompose.solvers.contract import SolveOptions
+from evocompose.sweep import parameter_paths, set_parameters, sweep
 from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
 from evocompose.weights import Weights
 
@@ -59,6 +63,7 @@ __all__ = [
     "CompositionError",
     "EvocomposeError",
     "Improvement",
+    "Lottery",
     "MaxPer",
     "MeetingRule",
     "NetworkPlan",
@@ -73,6 +78,7 @@ __all__ = [
     "Result",
     "Scorecard",
     "SkillRequirement",
+    "SolveFailure",
     "SolveOptions",
     "SolveStats",
     "SolveStatus",
@@ -88,14 +94,20 @@ __all__ = [
     "handpick",
     "improve",
     "load_problem",
+    "lottery",
     "metrics",
+    "parameter_paths",
+    "pareto",
     "read_candidates",
     "read_composition",
     "read_dissimilarity",
     "read_networks",
     "read_ties",
     "report",
+    "set_parameters",
     "solve",
+    "solve_many",
+    "sweep",
     "write_composition",
     "write_problem",
 ]

@@ -151,3 +151,62 @@ plot_tie_matrix(problem, result, ax=axes[1])
 axes[1].set_title("New ties between sectors: evocompose")
 fig.tight_layout()
 plt.show()
+
+# %% [markdown]
+# ## 6. Trade-offs and a fair lottery
+#
+# **What does more sector diversity cost in relevance?** `pareto` computes the
+# trade-off front: for a few levels of relevance, the most sector diversity
+# any composition keeping every rule can reach (CP-SAT, one solve per point,
+# side by side in worker processes). Filled points are proven to lie on the
+# front; hollow ones are the best found in the few seconds given, with a
+# dotted line up to the most that could at most be reached there.
+
+# %%
+from evocompose import check, lottery, pareto  # noqa: E402  (this section's own imports)
+from evocompose.plotting import plot_front  # noqa: E402
+
+front = pareto(problem, x="relevance", y="sector", points=4, time_limit=3, start=result)
+front[["kind", "level", "relevance", "sector", "y_bound", "status", "on_front"]].round(2)
+
+# %%
+ax = plot_front(front)
+plt.show()
+
+# %% [markdown]
+# **Who gets a seat?** Many people are nearly as suitable as those the single
+# best composition picks. A *selection lottery* draws one composition from
+# many that keep every rule and score within 5 % of the best, with
+# probabilities chosen so that the lowest chance anyone suitable gets is as
+# high as possible (maximin, Flanigan et al., *Nature* 2021). The summary
+# states the guarantee; in Danish with `summary("da")`.
+
+# %%
+lot = lottery(problem, tolerance=0.05, time_limit=20, best=result)
+print(lot.summary())
+assert all(check(problem, c) == [] for c in lot.compositions)
+
+# %%
+print(lot.summary("da"))
+
+# %% [markdown]
+# Each person's chance overall and per network (the weighted membership
+# frequencies over the compositions), and the same figures for the single
+# best composition alone:
+
+# %%
+lot.probabilities.sort_values("any network").head(8).round(3)
+
+# %%
+lot.figures()
+
+# %% [markdown]
+# **The draw.** Publish the distribution (`lot.to_frame()`, ids only) and its
+# fingerprint, announce a seed, then draw: the same seed gives the same
+# composition on any machine.
+
+# %%
+print("fingerprint:", lot.fingerprint)
+seat = lot.draw(seed=20260315)
+assert check(problem, seat) == [] and seat == lot.draw(seed=20260315)
+seat.to_frame(problem, pseudonymise=True).groupby("network").size()

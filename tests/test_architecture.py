@@ -54,6 +54,10 @@ LAYERS: dict[str, int] = {
     "evocompose.plotting": 6,
     "evocompose.cli": 6,
     "evocompose.datasets": 6,
+    "evocompose.batch": 6,
+    "evocompose.sweep": 6,
+    "evocompose.pareto": 6,
+    "evocompose.lottery": 6,
     # 7: the public API
     "evocompose": 7,
 }
