@@ -217,3 +217,14 @@ def test_cli_check_names_no_organisation_unless_asked(
     assert "max_per" in out and "Mærsk" not in out and "'p1', 'p2'" in out
     assert main([*args, "--show-names"]) == 1
     assert "Mærsk A/S" in capsys.readouterr().out
+
+
+def test_report_workbook_holds_text_never_formulas(tmp_path: Path) -> None:
+    from evocompose.report import report
+
+    problem = _problem()
+    out = report(problem, Composition({"a": ["p1", "p3"]}), tmp_path / "r", plots=False)
+    wb = openpyxl.load_workbook(out.workbook)
+    kinds = {c.data_type for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert "f" not in kinds and INJECTION in values
