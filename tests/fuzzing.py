@@ -45,6 +45,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 import tempfile
 import time
 import traceback
@@ -135,9 +136,17 @@ COMPOSITION_JSON = json.dumps(
 
 
 def _xlsx(frame: pd.DataFrame) -> bytes:
+    """A workbook of the frame, byte for byte the same on every run (no timestamps)."""
     buf = io.BytesIO()
     frame.to_excel(buf, index=False, sheet_name="data")
-    return buf.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda i: i.filename):
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb">\d{4}-\d\d-\d\dT[\d:.]+Z<", b">2000-01-01T00:00:00Z<", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
 
 
 def _csv_frame(text: str) -> pd.DataFrame:
@@ -262,7 +271,7 @@ def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", method) as z:
         for n, d in members.items():
-            z.writestr(n, d)
+            z.writestr(zipfile.ZipInfo(n, (1980, 1, 1, 0, 0, 0)), d, compress_type=method)
     return buf.getvalue()
 
 
