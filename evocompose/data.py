@@ -408,6 +408,13 @@ class NetworkSpec:
             raise self._err(
                 "a network name must be non-empty letters, digits, '_' or '-'", "name", self.name
             )
+        if not isinstance(self.theme, str):
+            raise self._err(
+                "the theme (the network's title) must be text; NetworkSpec's second argument is "
+                "the theme, so give sizes by name: NetworkSpec(name, min_size=..., max_size=...)",
+                "theme",
+                self.theme,
+            )
         if len(self.name) > MAX_ID_CHARS:
             raise self._err(
                 f"a network name may have at most {MAX_ID_CHARS} characters; use a short key "

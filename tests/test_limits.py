@@ -334,3 +334,10 @@ def test_cpsat_model_invalid_is_a_plain_solver_error() -> None:
         _refuse_invalid(model, code)
     assert "overflow" in str(info.value).lower()
     _refuse_invalid(model, cp_model.OPTIMAL)  # any other status passes
+
+
+def test_sizes_given_by_position_are_caught() -> None:
+    # NetworkSpec("b", 4, 4) once meant theme=4, min_size=4 and the default max_size 10
+    with pytest.raises(NetworkSpecError, match="min_size=") as info:
+        NetworkSpec("b", 4, 4)  # type: ignore[arg-type]
+    assert info.value.column == "theme"
