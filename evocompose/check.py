@@ -46,6 +46,10 @@ checks of the composition's shape (:data:`~evocompose.vocabulary.STRUCTURE_NAMES
 ``max_per``
     For every ``MaxPer(field, k)`` of the network, at most ``k`` members
     share one value of ``field`` (e.g. one organisation).
+
+Messages never quote a value of a personal field (``organisation``, see
+:data:`evocompose.fields.PERSONAL_FIELDS`) unless ``show_names=True``: they
+name the members by id instead.
 ``skill``
     At least ``min`` members hold the skill.
 ``meeting``
@@ -81,6 +85,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from evocompose.errors import EvocomposeError
+from evocompose.fields import PERSONAL_FIELDS
 from evocompose.vocabulary import RULE_NAMES, STRUCTURE_NAMES, rule
 
 if TYPE_CHECKING:
@@ -174,6 +179,11 @@ class _Seen:
     composition: Composition
     members: Mapping[str, list[str]]
     seats: Mapping[str, list[str]]
+    show_names: bool = False
+
+    def hides(self, fld: str) -> bool:
+        """Whether messages leave out the values of this field (personal data, not asked for)."""
+        return fld in PERSONAL_FIELDS and not self.show_names
 
 
 NetworkChecker = Callable[[_Seen, "NetworkSpec"], list[Violation]]
@@ -274,7 +284,8 @@ def _quota(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
         lo, hi = q.count_bounds(size)
         if lo <= count <= hi:
             continue
-        what = f"{q.field} in {_values_label(q.values, q.label)}"
+        shown_values = q.label or ("the listed values" if seen.hides(q.field) else "")
+        what = f"{q.field} in {shown_values or _values_label(q.values, q.label)}"
         need = f">= {lo}" if count < lo else f"<= {hi}"
         if q.unit == "share":
             share = q.min if count < lo else q.max
@@ -308,13 +319,18 @@ def _max_per(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
             by_value.setdefault(pool[m].attribute(limit.field), []).append(m)
         for value, people in by_value.items():
             if len(people) > limit.max:
+                which = (
+                    f"sharing one {limit.field} ({_ids(people)})"
+                    if seen.hides(limit.field)
+                    else f"with {limit.field} {value!r}"
+                )
                 out.append(
                     Violation(
                         "max_per",
                         name,
                         tuple(people),
-                        f"network {name!r} has {len(people)} members with {limit.field} "
-                        f"{value!r}, allows <= {limit.max}",
+                        f"network {name!r} has {len(people)} members {which}, allows <= "
+                        f"{limit.max}",
                         {
                             "field": limit.field,
                             "value": value,
@@ -583,13 +599,20 @@ _GLOBAL_CHECKERS: tuple[GlobalChecker, ...] = tuple(
 )
 
 
-def check(problem: Problem, composition: Composition) -> list[Violation]:
+def check(
+    problem: Problem, composition: Composition, *, show_names: bool = False
+) -> list[Violation]:
     """Every hard rule ``composition`` breaks in ``problem``.
 
     Parameters
     ----------
     problem : Problem
     composition : Composition
+    show_names : bool
+        Quote values of personal fields (organisations) in the messages. By
+        default a ``max_per`` or quota message on ``organisation`` names the
+        members (by id) but not their organisation; ``Violation.detail``
+        always holds the value, for programs.
 
     Returns
     -------
@@ -652,7 +675,7 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
     for n in problem.network_names:
         for cid in members[n]:
             seats.setdefault(cid, []).append(n)
-    seen = _Seen(problem, composition, members, seats)
+    seen = _Seen(problem, composition, members, seats, show_names)
     for spec in problem.networks:
         for network_rule in _NETWORK_CHECKERS:
             out += network_rule(seen, spec)
@@ -661,13 +684,17 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
     return out
 
 
-def check_report(problem: Problem, composition: Composition) -> pd.DataFrame:
+def check_report(
+    problem: Problem, composition: Composition, *, show_names: bool = False
+) -> pd.DataFrame:
     """The violations as a table, one row per violation.
 
     Parameters
     ----------
     problem : Problem
     composition : Composition
+    show_names : bool
+        Quote organisations in the messages (see :func:`check`).
 
     Returns
     -------
@@ -693,7 +720,7 @@ def check_report(problem: Problem, composition: Composition) -> pd.DataFrame:
             "people": ";".join(v.people),
             "message": v.message,
         }
-        for v in check(problem, composition)
+        for v in check(problem, composition, show_names=show_names)
     ]
     return pd.DataFrame(rows, columns=["rule", "network", "people", "message"])
 

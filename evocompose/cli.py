@@ -139,6 +139,12 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument(
         "--composition", required=True, help="composition (.csv/.xlsx with network, candidate_id)"
     )
+    chk.add_argument(
+        "--show-names",
+        action="store_true",
+        help="name organisations in the messages (personal data; by default members are named "
+        "by id only)",
+    )
     return parser
 
 
@@ -282,7 +288,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     problem = _load(args)
     comp = read_composition(args.composition, problem)
-    violations = check(problem, comp)
+    violations = check(problem, comp, show_names=args.show_names)
     if not violations:
         print("All rules hold.")
         return 0

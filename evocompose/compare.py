@@ -382,12 +382,21 @@ class Scorecard:
         return pd.DataFrame(rows, columns=["label", "rule", "network", "people", "message"])
 
     def to_excel(self, path: str | Path) -> Path:
-        """Write sheets ``scorecard``, ``violations`` and ``null_model`` to an XLSX file."""
+        """Write sheets ``scorecard``, ``violations`` and ``null_model`` to an XLSX file.
+
+        Text is stored as text: a label or message starting with ``=`` never
+        becomes a formula.
+        """
         path = Path(path)
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             self.frame.to_excel(writer, sheet_name="scorecard", index_label="yardstick")
             self.violation_frame().to_excel(writer, sheet_name="violations", index=False)
             self.null.to_excel(writer, sheet_name="null_model", index_label="sample")
+            for sheet in writer.book.worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":  # text that openpyxl took for a formula
+                            cell.data_type = "s"
         return path
 
 
@@ -398,6 +407,7 @@ def compare(
     null_samples: int = 200,
     seed: int = 0,
     null_rows: Sequence[str] | None = None,
+    show_names: bool = False,
 ) -> Scorecard:
     """Score several compositions of ``problem`` side by side.
 
@@ -415,6 +425,9 @@ def compare(
     null_rows : sequence of str, optional
         Yardsticks that get a percentile; default ``objective`` plus those of
         :data:`KEY_YARDSTICKS` that the scorecard reports.
+    show_names : bool
+        Quote organisations in the violation messages (see
+        :func:`evocompose.check`); by default they name members by id only.
 
     Returns
     -------
@@ -441,7 +454,7 @@ def compare(
     violations: dict[str, list[Violation]] = {}
     for label, comp in comps.items():
         col = yardsticks(problem, comp)
-        vs = check(problem, comp)
+        vs = check(problem, comp, show_names=show_names)
         violations[label] = vs
         col["violations"] = float(len(vs))
         columns[label] = col

@@ -440,6 +440,8 @@ def _write_workbook(
         for i, row in enumerate(table.rows, start=first):
             for j, value in enumerate(row, start=1):
                 cell = ws.cell(row=i, column=j, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text stays text: a name starting with = is no formula
                 if isinstance(value, float):
                     cell.number_format = "0.00"
                 cell.alignment = Alignment(wrap_text=isinstance(value, str) and len(value) > 60)

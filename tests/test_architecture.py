@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     # 1: errors, names, fields, weights, rule dataclasses
     "evocompose.errors": 1,
     "evocompose._html": 1,
+    "evocompose.limits": 1,
     "evocompose.vocabulary": 1,
     "evocompose.fields": 1,
     "evocompose.weights": 1,

@@ -103,7 +103,10 @@ def test_broken_rules_are_reported_with_their_numbers(tiny: evo.Problem, tmp_pat
 
 def test_no_composition_or_language_is_an_error(tiny: evo.Problem, tmp_path: Path) -> None:
     infeasible = tiny.replace(
-        networks=(evo.NetworkSpec("a", min_size=4, max_size=4), evo.NetworkSpec("b", 4, 4))
+        networks=(
+            evo.NetworkSpec("a", min_size=4, max_size=4),
+            evo.NetworkSpec("b", min_size=4, max_size=4),
+        )
     )
     r = evo.solve(infeasible, time_limit=5)
     with pytest.raises(evo.EvocomposeError, match="no composition to report"):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from evocompose.composition import Composition
+from evocompose.errors import SolverError, shown
 from evocompose.objective import evaluate, weighted_total
 from evocompose.result import PhaseStats, Progress, Result, SolveStats, SolveStatus
 from evocompose.solvers.contract import Backend, ProgressFn, SolveOptions, require_support
@@ -42,6 +43,25 @@ _STATUS = {
     cp_model.UNKNOWN: SolveStatus.UNKNOWN,
     cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
 }
+
+
+def _refuse_invalid(model: cp_model.CpModel, code: object) -> None:
+    """Raise a plain-words :class:`SolverError` when CP-SAT found the model invalid.
+
+    With every number within the documented limits (``evocompose.limits``)
+    this does not happen; it is the net for what the limits do not foresee
+    (e.g. a very wide size range multiplying a large weight), instead of a
+    MODEL_INVALID status that looks like a result.
+    """
+    if code != cp_model.MODEL_INVALID:
+        return
+    reason = model.validate() or "no reason given"
+    raise SolverError(
+        f"CP-SAT refused the model ({shown(reason, 160)[1:-1]}); this happens when weights, "
+        "values and network sizes together exceed the 64-bit integers CP-SAT counts in: lower "
+        "the largest weights or narrow the size ranges, or use solver='search'",
+        value="cpsat",
+    )
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
@@ -234,6 +254,7 @@ def solve_cpsat(
     solver = _configured(m, budget, opts)
     rec = _Recorder(start, SCALE, opts.on_progress)
     code = solver.solve(m.model, rec)
+    _refuse_invalid(m.model, code)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     runtime = time.perf_counter() - start
     comp = m.composition(solver) if status.has_solution else None
@@ -304,6 +325,7 @@ def _solve_lexicographic(
         solver = _configured(m, budget, opts)
         rec = _Recorder(start, SCALE, opts.on_progress)
         code = solver.solve(m.model, rec)
+        _refuse_invalid(m.model, code)
         st = _STATUS.get(code, SolveStatus.UNKNOWN)
         history += rec.history
         if not st.has_solution:
