@@ -183,10 +183,12 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         start_kind = "search"
         first = solve_search(
             problem,
-            # at least a second: with less, local search on a Stevns-sized
-            # pool usually finds nothing, so budgets under ~2 s may be
-            # exceeded by up to a second rather than return no composition
-            opts.replace(time_limit=max(1.0, polish), progress=None, hint=None),
+            # at least a second, and a third of the budget: with less, local
+            # search on a Stevns-sized pool on a loaded machine often finds
+            # nothing (seen: Stevns at 5-6 s returned UNKNOWN under a load of
+            # six processes on two cores), so small budgets may be exceeded
+            # by up to a second rather than return no composition
+            opts.replace(time_limit=max(1.0, polish, time_limit / 3), progress=None, hint=None),
         ).composition
     else:
         start_kind = "sequential"
