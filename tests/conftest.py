@@ -1,4 +1,9 @@
-"""Shared fixtures: a small valid candidate table, network plan, and a tiny TOML writer."""
+"""Shared fixtures: a small valid candidate table, network plan, and a tiny TOML writer.
+
+Also the ``yardstick`` marker: the fast tests of the checker, the objective,
+the metrics and the validation, which ``make mutate`` runs against every
+mutant (see ``docs/reliability.md``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,35 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+#: Test modules whose tests are marked ``yardstick``.
+YARDSTICK_MODULES = frozenset(
+    {
+        "test_check.py",
+        "test_objective.py",
+        "test_metrics.py",
+        "test_data_model.py",
+        "test_errors_corpus.py",
+        "test_io_candidates.py",
+        "test_io_ties_networks.py",
+        "test_io_dissimilarity.py",
+        "test_writers.py",
+    }
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "yardstick: a fast test of check, objective, metrics or validation (make mutate runs these)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in YARDSTICK_MODULES:
+            item.add_marker(pytest.mark.yardstick)
+
 
 CANDIDATES_CSV = """\
 id,name,organisation,sector,actor_type,skills,themes,availability,capacity,external,gender,relevance:a
