@@ -18,6 +18,9 @@ import pytest
 YARDSTICK_MODULES = frozenset(
     {
         "test_check.py",
+        "test_check_rules.py",
+        "test_check_oracle.py",
+        "test_objective_terms.py",
         "test_objective.py",
         "test_metrics.py",
         "test_data_model.py",
