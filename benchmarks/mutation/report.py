@@ -9,7 +9,8 @@ file (mutants, killed, survived, no test reached it, timeouts, score) and,
 with ``--survivors``, the name of every surviving mutant (``mutmut show NAME``
 prints its diff). ``--write`` replaces the section ``## Mutation testing`` of
 ``benchmarks/RESULTS.md``. The score counts killed and timed-out mutants over
-all mutants: a mutant no selected test reaches counts as surviving.
+all mutants that were run (a stopped run leaves some "not run"); a mutant no
+selected test reaches counts as surviving.
 
 Why each survivor is harmless (or what test it calls for) is written by hand in
 ``docs/reliability.md``.
@@ -65,8 +66,8 @@ def load() -> dict[str, dict[str, str]]:
 def table(results: dict[str, dict[str, str]]) -> tuple[list[str], list[str]]:
     """Markdown table lines and the surviving mutants' names."""
     lines = [
-        "| file | mutants | killed | survived | no test | timeout | score |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| file | mutants | not run | killed | survived | no test | timeout | score |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     survivors: list[str] = []
     total: Counter[str] = Counter()
@@ -81,11 +82,12 @@ def table(results: dict[str, dict[str, str]]) -> tuple[list[str], list[str]]:
 
 def _row(label: str, c: Counter[str]) -> str:
     n = sum(c.values())
+    run = n - c["not checked"]
     dead = c["killed"] + c["timeout"]
-    score = f"{100 * dead / n:.1f} %" if n else "-"
+    score = f"{100 * dead / run:.1f} %" if run else "-"
     return (
-        f"| {label} | {n} | {c['killed']} | {c['survived']} | {c['no tests']} "
-        f"| {c['timeout']} | {score} |"
+        f"| {label} | {n} | {c['not checked']} | {c['killed']} | {c['survived']} "
+        f"| {c['no tests']} | {c['timeout']} | {score} |"
     )
 
 
