@@ -122,3 +122,22 @@ def test_missing_and_empty_networks_score_zero() -> None:
     v = evaluate(_problem(), evo.Composition({"food": []}))
     assert all(x == 0 for x in v["food"].values()) and all(x == 0 for x in v["sea"].values())
     assert v["*"] == {"spread": 0.0}
+
+
+def test_new_cross_sector_ties_are_the_untied_pairs_of_different_sectors() -> None:
+    p = _problem()
+    # b (chef) and d (farm): different sectors, not tied -> 1; a and d: same sector -> 0
+    assert evaluate(p, evo.Composition({"food": ["b", "d"]}))["food"]["new_cross_sector_ties"] == 1
+    assert evaluate(p, evo.Composition({"food": ["a", "d"]}))["food"]["new_cross_sector_ties"] == 0
+    # a and b: different sectors but already tied -> 0
+    assert evaluate(p, evo.Composition({"food": ["a", "b"]}))["food"]["new_cross_sector_ties"] == 0
+
+
+def test_weighted_total_of_partial_values() -> None:
+    """Values for some networks only (a caller's own table): the rest count as zero."""
+    w = Weights(sector=2.0, spread=5.0)
+    p = _problem(w)
+    assert weighted_total(p, {"food": {"sector": 3.0}}) == 6.0
+    assert weighted_total(p, {"*": {"spread": 2.0}}) == 10.0
+    assert weighted_total(p, {"*": {}}) == 0.0
+    assert weighted_total(p, {}) == 0.0
