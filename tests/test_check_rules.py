@@ -853,3 +853,58 @@ def test_report_order_network_rules_then_global_rules() -> None:
     assert pd.isna(report["network"].tolist()[-1])  # a global rule names no network
     assert report.loc[0, "people"] == "ghost"
     assert report["message"].tolist() == [v.message for v in found]
+
+
+# ------------------------------------------------------ messages of the report
+def test_many_violations_are_cut_to_ten_in_the_error() -> None:
+    from evocompose.check import InfeasibleCompositionError
+
+    p = make([net()], people(6), required=tuple(f"p{i}" for i in range(1, 7)))
+    found = check(p, comp(a=[]))
+    assert len(found) == 6
+    err = InfeasibleCompositionError(found * 2)  # twelve
+    lines = str(err).splitlines()
+    assert lines[0] == "the composition breaks 12 hard rule(s):"
+    assert lines[1:11] == [f"  [required] {v.message}" for v in (found * 2)[:10]]
+    assert lines[11] == "  ... and 2 more"
+    assert len(InfeasibleCompositionError(found[:1] * 10).violations) == 10
+    assert "more" not in str(InfeasibleCompositionError(found[:1] * 10))
+
+
+def test_quota_without_label_lists_its_values() -> None:
+    cands = _sectors("agri", "fish", "food")
+    q = Quota("sector", ("agri", "fish"), min=2)
+    v = check(make([net(quotas=(q,))], cands), comp(a=["p1", "p3"]))
+    assert [x.message for x in v] == [
+        "network 'a' has 1 members with sector in {agri, fish}, needs >= 2"
+    ]
+
+
+def test_unsatisfiable_share_quota_names_the_bound_it_breaks() -> None:
+    # min = max = 50 % of 3 members: at least 2 and at most 1, so 2 breaks the maximum
+    cands = _sectors("agri", "agri", "food")
+    q = Quota("sector", ("agri",), min=0.5, max=0.5, unit="share")
+    v = check(make([net(quotas=(q,))], cands), comp(a=["p1", "p2", "p3"]))
+    assert [x.message for x in v] == [
+        "network 'a' has 2 members with sector in {agri}, needs <= 1 (50% of 3)"
+    ]
+
+
+def test_sharing_sorts_pairs_by_both_networks() -> None:
+    # (a, d) comes before (b, c): the first network decides, then the second
+    p = make([net(), net("b"), net("c"), net("d")], default_capacity=3)
+    found = check(p, comp(a=["p1"], b=["p2"], c=["p2"], d=["p1"]))
+    assert [v.detail["networks"] for v in found] == [("a", "d"), ("b", "c")]
+
+
+def test_check_report_names_the_network() -> None:
+    p = make([net(lo=2)])
+    report = check_report(p, comp(a=["p1"]))
+    assert report.to_dict("records") == [
+        {
+            "rule": "size",
+            "network": "a",
+            "people": "",
+            "message": "network 'a' has 1 members, needs >= 2 (size 2-6)",
+        }
+    ]
