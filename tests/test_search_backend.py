@@ -134,8 +134,8 @@ def test_toggle_delta_equals_full_reevaluation(seed: int, steps: list[tuple[int,
 def test_moves_keep_feasibility_and_exact_delta(seed: int) -> None:
     problem = random_problem(seed % 20)
     start = search(problem, time_limit=2.0, seed=0, max_iterations=0)
-    if start.composition is None:
-        return
+    assert start.composition is not None, start.status
+    assert check(problem, start.composition) == []
     compiled = Compiled(problem)
     state = SearchState(
         compiled,
