@@ -70,11 +70,12 @@ def test_determinism(workers: int) -> None:
 def test_time_limit_returns_best_so_far() -> None:
     p = evo.datasets.stevns(seed=0, n=250)
     r = solve(p, time_limit=2.0, workers=2, solver="cpsat")
-    assert r.runtime < 6.0
+    assert r.runtime < 8.0  # CP-SAT's 2 s, and at most 2 s of feasibility check if it found nothing
     assert r.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN, SolveStatus.OPTIMAL)
     if r.composition is not None:
         assert r.bound is not None and r.gap is not None and r.gap >= -1e-9
-        assert r.objective == pytest.approx(r.stats.solver_objective, abs=1e-6)
+        if not (r.stats.path or "").endswith("feasibility check"):
+            assert r.objective == pytest.approx(r.stats.solver_objective, abs=1e-6)
         assert evo.check(p, r.composition) == []
 
 
