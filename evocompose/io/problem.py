@@ -165,7 +165,13 @@ def load_problem(
         raise exc.located(file=file, column=column) from None
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str] = ()) -> Path:
+def write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    numeric: Sequence[str] = (),
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+) -> Path:
     """Write a table as CSV (UTF-8 with BOM, comma separated) or XLSX, by suffix.
 
     Cells are written as text (so ids such as ``007`` survive), except the
@@ -179,6 +185,10 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str]
         ``.csv`` or ``.xlsx``.
     numeric : sequence of str
         Columns written as numbers in XLSX.
+    sheets : mapping of str to DataFrame, optional
+        Further sheets of an XLSX workbook, by name, written as text after
+        the ``data`` sheet (e.g. the ``audit`` of a composition). Only for
+        ``.xlsx``.
 
     Returns
     -------
@@ -209,8 +219,22 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str]
                     cell.data_type = "s"
                 cells.append(cell)
             ws.append(cells)
+        for name, extra in (sheets or {}).items():
+            sheet = wb.create_sheet(name)
+            sheet.append([str(c) for c in extra.columns])
+            for values in extra.itertuples(index=False, name=None):
+                line = []
+                for v in values:
+                    cell = WriteOnlyCell(sheet, value=cell_text(v) or None)
+                    cell.data_type = "s"
+                    line.append(cell)
+                sheet.append(line)
         wb.save(path)
     elif suffix == ".csv":
+        if sheets:
+            raise EvocomposeError(
+                "a CSV file holds one table; write .xlsx for several sheets", file=path.name
+            )
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(header)
