@@ -44,6 +44,7 @@ def deterministic_wall(time_limit: float) -> float:
     """The wall-clock safety cap of a deterministic solve with ``time_limit`` units."""
     return DETERMINISTIC_WALL_FACTOR * max(0.01, float(time_limit)) + DETERMINISTIC_WALL_FLOOR
 
+
 BoolVar = cp_model.IntVar
 IntVar = cp_model.IntVar
 
