@@ -11,12 +11,15 @@ The flow is Data -> Problem -> Solver -> Composition -> Metrics/Report:
 from __future__ import annotations
 
 from evocompose import datasets, metrics
+from evocompose.audit import Audit, problem_fingerprint
 from evocompose.batch import SolveFailure, solve_many
 from evocompose.check import Violation, check, check_report
 from evocompose.compare import Scorecard, compare
 from evocompose.composition import Composition
 from evocompose.constraints import BridgeRule, MaxPer, MeetingRule, Quota, SkillRequirement
 from evocompose.data import ACTOR_TYPES, Candidate, NetworkSpec, Pool, Problem
+from evocompose.diagnose import diagnose
+from evocompose.diagnosis import Conflict, Diagnosis, Relaxation, RuleRef
 from evocompose.errors import (
     CandidateError,
     CompositionError,
@@ -26,11 +29,13 @@ from evocompose.errors import (
     SolverError,
     TieError,
 )
+from evocompose.explain import Explanation, MemberReason, RuleReason, WhyNot, explain
 from evocompose.handpicked import handpick
 from evocompose.improve import Change, Improvement, improve
 from evocompose.io import (
     NetworkPlan,
     load_problem,
+    read_audit,
     read_candidates,
     read_composition,
     read_dissimilarity,
@@ -41,7 +46,11 @@ from evocompose.io import (
 )
 from evocompose.lottery import Lottery, lottery
 from evocompose.pareto import pareto
+from evocompose.process import MembershipChange, Renewal, Repair
+from evocompose.recompose import recompose, replacements
+from evocompose.renew import renew
 from evocompose.report import ReportFiles, report
+from evocompose.reproduce import Reproduction, reproduce
 from evocompose.result import Progress, Result, SolveStats, SolveStatus
 from evocompose.solve import solve
 from evocompose.solvers.contract import SolveOptions
@@ -55,17 +64,23 @@ __all__ = [
     "ACTOR_TYPES",
     "RULE_NAMES",
     "TERM_NAMES",
+    "Audit",
     "BridgeRule",
     "Candidate",
     "CandidateError",
     "Change",
     "Composition",
     "CompositionError",
+    "Conflict",
+    "Diagnosis",
     "EvocomposeError",
+    "Explanation",
     "Improvement",
     "Lottery",
     "MaxPer",
     "MeetingRule",
+    "MemberReason",
+    "MembershipChange",
     "NetworkPlan",
     "NetworkSpec",
     "NetworkSpecError",
@@ -74,8 +89,14 @@ __all__ = [
     "ProblemError",
     "Progress",
     "Quota",
+    "Relaxation",
+    "Renewal",
+    "Repair",
     "ReportFiles",
+    "Reproduction",
     "Result",
+    "RuleReason",
+    "RuleRef",
     "Scorecard",
     "SkillRequirement",
     "SolveFailure",
@@ -86,11 +107,14 @@ __all__ = [
     "TieError",
     "Violation",
     "Weights",
+    "WhyNot",
     "__version__",
     "check",
     "check_report",
     "compare",
     "datasets",
+    "diagnose",
+    "explain",
     "handpick",
     "improve",
     "load_problem",
@@ -98,12 +122,18 @@ __all__ = [
     "metrics",
     "parameter_paths",
     "pareto",
+    "problem_fingerprint",
+    "read_audit",
     "read_candidates",
     "read_composition",
     "read_dissimilarity",
     "read_networks",
     "read_ties",
+    "recompose",
+    "renew",
+    "replacements",
     "report",
+    "reproduce",
     "set_parameters",
     "solve",
     "solve_many",

@@ -16,6 +16,19 @@ check
 report
     Write the steering group's report of a composition (workbook and HTML,
     Danish or English), optionally against other compositions.
+diagnose
+    Say why the networks cannot be composed, and what to relax.
+recompose
+    Repair a composition after declines, with the fewest changes.
+explain
+    Why each member is in; ``--why-not ID`` for people who are not.
+renew
+    Compose the next round after earlier ones (fewer repeat pairs, continuity).
+reproduce
+    Run the call recorded in a composition's audit again and compare.
+
+``solve``, ``recompose`` and ``renew`` write the audit beside the
+composition (an ``audit`` sheet, a JSON block, or ``<name>.audit.json``).
 
 Exit status: 0 success; 1 no composition (or one that breaks rules); 2 bad
 input, which ends with a one-line error naming the file, row, column and
@@ -37,10 +50,16 @@ from rich.progress import Progress as RichProgress
 
 from evocompose.check import check
 from evocompose.datasets import stevns
+from evocompose.diagnose import diagnose
 from evocompose.errors import EvocomposeError
+from evocompose.explain import explain
 from evocompose.handpicked import handpick
-from evocompose.io import load_problem, read_composition, write_composition
+from evocompose.io import load_problem, read_audit, read_composition, write_composition
+from evocompose.io.problem import write_table
+from evocompose.recompose import recompose
+from evocompose.renew import renew
 from evocompose.report import report
+from evocompose.reproduce import reproduce
 from evocompose.result import Progress
 from evocompose.solve import solve
 from evocompose.solvers.contract import ProgressFn
@@ -79,9 +98,42 @@ def _add_solve_options(p: argparse.ArgumentParser, time_limit: float) -> None:
         "--quiet", action="store_true", help="no progress bar (shown only on a terminal)"
     )
     p.add_argument(
+        "--language",
+        default="en",
+        choices=("en", "da"),
+        help="language of a diagnosis: en (English) or da (Danish)",
+    )
+    p.add_argument(
         "--deterministic",
         action="store_true",
         help="count the time limit in deterministic units: same seed, same result",
+    )
+
+
+def _add_run_options(p: argparse.ArgumentParser, time_limit: float) -> None:
+    p.add_argument(
+        "--time-limit", type=float, default=time_limit, help="seconds (default %(default)s)"
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="count the time limit in deterministic units: same seed, same result",
+    )
+    p.add_argument(
+        "--language", default="en", choices=("en", "da"), help="en (English) or da (Danish)"
+    )
+
+
+def _add_output(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument(
+        "--out", required=required, help="output file (.csv, .xlsx or .json), audit beside it"
+    )
+    p.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="leave names and organisations out of the output",
     )
 
 
@@ -145,6 +197,61 @@ def _parser() -> argparse.ArgumentParser:
         help="name organisations in the messages (personal data; by default members are named "
         "by id only)",
     )
+
+    diag = sub.add_parser("diagnose", help="why the networks cannot be composed, what to relax")
+    _add_inputs(diag)
+    _add_run_options(diag, 30.0)
+
+    rec = sub.add_parser("recompose", help="repair a composition after declines")
+    _add_inputs(rec)
+    rec.add_argument("--previous", required=True, help="the composition invitations went out for")
+    for flag, what in (
+        ("--declined", "declined: ID (every network) or ID:NETWORK"),
+        ("--accepted", "accepted, stays where it is: ID or ID:NETWORK"),
+        ("--unavailable", "out of every network: ID"),
+    ):
+        rec.add_argument(flag, action="append", default=[], metavar="ID[:NETWORK]", help=what)
+    _add_run_options(rec, 10.0)
+    _add_output(rec)
+
+    exp = sub.add_parser("explain", help="why each member is in, and why others are not")
+    _add_inputs(exp)
+    exp.add_argument("--composition", required=True, help="the composition to explain")
+    exp.add_argument(
+        "--why-not", action="append", default=[], metavar="ID", help="a person who is not in"
+    )
+    exp.add_argument(
+        "--time-limit", type=float, default=3.0, help="seconds per --why-not solve (default 3)"
+    )
+    exp.add_argument(
+        "--language", default="en", choices=("en", "da"), help="en (English) or da (Danish)"
+    )
+    _add_output(exp, required=False)
+
+    ren = sub.add_parser("renew", help="compose the next round after earlier ones")
+    _add_inputs(ren)
+    ren.add_argument(
+        "--history",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="an earlier round's composition; give each, oldest first",
+    )
+    ren.add_argument("--repeat-weight", type=float, default=2.0, help="cost of a repeat pair")
+    ren.add_argument("--decay", type=float, default=0.5, help="factor per round back in time")
+    ren.add_argument(
+        "--keep",
+        default=None,
+        help="members continuing per network: a share (0.5) or a count (4)",
+    )
+    ren.add_argument("--turn-weight", type=float, default=0.0, help="cost per round served")
+    _add_run_options(ren, 10.0)
+    ren.add_argument("--solver", default="auto", help="auto or cpsat")
+    _add_output(ren)
+
+    rep = sub.add_parser("reproduce", help="rerun the call recorded in a composition's audit")
+    _add_inputs(rep)
+    rep.add_argument("--composition", required=True, help="a composition written with its audit")
     return parser
 
 
@@ -203,6 +310,7 @@ def _solve(problem: Problem, args: argparse.Namespace) -> Result:
             solver=args.solver,
             progress=progress,
             deterministic=args.deterministic,
+            language=args.language,
         )
 
     if args.quiet or not sys.stdout.isatty():
@@ -246,7 +354,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "composition.xlsx"
-    write_composition(result.composition, path, problem=problem)
+    write_composition(result.composition, path, problem=problem, audit=result.audit)
     print(f"Wrote {path}")
     hand = handpick(problem, "snowball", seed=0)
     for language, label in (
@@ -277,11 +385,141 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     print(result.summary())
     if result.composition is None:
         return 1
-    write_composition(
-        result.composition, Path(args.out), problem=problem, pseudonymise=args.pseudonymise
-    )
-    print(f"Wrote {args.out}")
+    _write(problem, result, args)
     return 0
+
+
+def _write(problem: Problem, result: Result, args: argparse.Namespace) -> None:
+    assert result.composition is not None
+    write_composition(
+        result.composition,
+        Path(args.out),
+        problem=problem,
+        pseudonymise=args.pseudonymise,
+        audit=result.audit,
+    )
+    print(f"Wrote {args.out} (with its audit)")
+
+
+def _who(items: list[str]) -> list[str | tuple[str, str]]:
+    out: list[str | tuple[str, str]] = []
+    for item in items:
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if ":" in part:
+                cid, net = part.split(":", 1)
+                out.append((cid.strip(), net.strip()))
+            else:
+                out.append(part)
+    return out
+
+
+def _cmd_diagnose(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    found = diagnose(
+        problem,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
+        language=args.language,
+    )
+    print(found.text())
+    return 1 if found.feasible is False else 0
+
+
+def _cmd_recompose(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    previous = read_composition(args.previous, problem)
+    result = recompose(
+        problem,
+        previous,
+        declined=_who(args.declined),
+        accepted=_who(args.accepted),
+        unavailable=[w for w in _who(args.unavailable) if isinstance(w, str)],
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
+        language=args.language,
+    )
+    if result.repair is not None:
+        print(result.repair.text())
+    print()
+    print(result.summary() if result.repair is None else f"Status: {result.status}")
+    if result.composition is None:
+        return 1
+    _write(problem, result, args)
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    comp = read_composition(args.composition, problem)
+    found = explain(problem, comp, language=args.language)
+    print(found.text())
+    for cid in _who(args.why_not):
+        if isinstance(cid, tuple):
+            cid = cid[0]
+        print()
+        print(f"Why not {cid}? " + found.why_not(cid, time_limit=args.time_limit).text())
+    if args.out:
+        frame = found.to_frame(pseudonymise=args.pseudonymise)
+        if Path(args.out).suffix.lower() == ".json":
+            Path(args.out).write_text(
+                frame.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8"
+            )
+        else:
+            write_table(frame, args.out)
+        print(f"Wrote {args.out}")
+    return 0
+
+
+def _cmd_renew(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    history = [read_composition(h, problem) for h in args.history]
+    keep: float | int | None = None
+    if args.keep is not None:
+        text = str(args.keep).strip()
+        try:
+            keep = int(text) if text.isdigit() else float(text)
+        except ValueError:
+            raise EvocomposeError(
+                "--keep takes a share such as 0.5 or a count such as 4",
+                column="keep",
+                value=args.keep,
+            ) from None
+    result = renew(
+        problem,
+        history,
+        repeat_weight=args.repeat_weight,
+        decay=args.decay,
+        keep=keep,
+        turn_weight=args.turn_weight,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
+        solver=args.solver,
+        language=args.language,
+    )
+    _print_composition(problem, result)
+    print()
+    print(result.summary())
+    if result.composition is None:
+        return 1
+    _write(problem, result, args)
+    return 0
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    audit = read_audit(args.composition)
+    found = reproduce(problem, audit)
+    print(found.text())
+    return 0 if found.same else 1
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -332,6 +570,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "solve": _cmd_solve,
         "check": _cmd_check,
         "report": _cmd_report,
+        "diagnose": _cmd_diagnose,
+        "recompose": _cmd_recompose,
+        "explain": _cmd_explain,
+        "renew": _cmd_renew,
+        "reproduce": _cmd_reproduce,
     }
     try:
         return commands[args.command](args)

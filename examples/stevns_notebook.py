@@ -22,14 +22,18 @@
 # 2. simulate how a steering group would pick by hand (the "snowball"
 #    through acquaintances) — and show how to read a real proposal from Excel,
 # 3. compose the networks with evocompose (5 seconds),
-# 4. compare both on the same yardsticks, and draw them.
+# 4. compare both on the same yardsticks, and draw them;
+# 5. then the steering group's process: an impossible plan diagnosed, declines
+#    repaired, every member explained, the next round renewed, a result reproduced.
 
 # %%
+import dataclasses
 import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+import evocompose as evo
 from evocompose.compare import compare
 from evocompose.handpicked import handpick
 from evocompose.io import load_problem, read_composition
@@ -210,3 +214,92 @@ print("fingerprint:", lot.fingerprint)
 seat = lot.draw(seed=20260315)
 assert check(problem, seat) == [] and seat == lot.draw(seed=20260315)
 seat.to_frame(problem, pseudonymise=True).groupby("network").size()
+# ## 7. The steering group's process
+#
+# Composing is not one shot: invitations go out, some decline; the plan may be
+# impossible; every choice must be justified; the networks are renewed.
+#
+# ### An impossible plan: what to relax
+#
+# Suppose the steering group asks for 12 farmers in Food & Agriculture. With
+# at least 2 restaurants and 1 public or knowledge member that is 15 people
+# for at most 14 seats. `diagnose` names the smallest set of conflicting rules
+# with the numbers behind them, and the smallest change to each rule that
+# makes the plan possible — each verified by composing.
+
+# %%
+greedy = problem.replace(
+    networks=tuple(
+        dataclasses.replace(
+            s,
+            quotas=tuple(
+                dataclasses.replace(q, min=12) if q.values == ("agriculture",) else q
+                for q in s.quotas
+            ),
+        )
+        if s.name == "food"
+        else s
+        for s in problem.networks
+    )
+)
+diagnosis = evo.diagnose(greedy, time_limit=20, objective_time=1.0)
+print(diagnosis)
+print()
+print(diagnosis.text("da"))
+
+# %% [markdown]
+# ### Declines: replace with as few changes as possible
+#
+# Two invited people decline, three have accepted. `recompose` keeps the
+# accepted where they are (with their network's meeting slot), changes as few
+# memberships as possible, then takes the best objective; each change comes
+# with its reason. `replacements` ranks one-for-one alternatives.
+
+# %%
+invited = result.composition
+declined = [(invited.members["food"][0], "food"), (invited.members["industry"][0], "industry")]
+accepted = list(invited.members["food"][1:4])
+repaired = evo.recompose(problem, invited, declined=declined, accepted=accepted, time_limit=5)
+print(repaired.repair)
+print(f"objective {repaired.objective:,.1f} (was {result.objective:,.1f})")
+evo.replacements(problem, invited, "food", invited.members["food"][0], k=5)
+
+# %% [markdown]
+# ### Why each member, and why not someone else
+#
+# Every member gets the rules they help keep (critical ones are re-checked),
+# their contribution to the objective and the cost of their best replacement.
+# `why_not` names the rule that keeps a person out, or what including them
+# costs.
+
+# %%
+explanation = evo.explain(problem, invited)
+explanation.to_frame(pseudonymise=True).head(8)
+
+# %%
+outside = [c.id for c in problem.pool if c.id not in invited.placed()]
+for person in outside[:3]:
+    print(explanation.why_not(person, time_limit=2))
+
+# %% [markdown]
+# ### The next round
+#
+# `renew` composes round 2: half of each network continues, and pairs who
+# already sat together cost 2 points (half as much for each round further
+# back), so the others meet new people.
+
+# %%
+round2 = evo.renew(problem, [invited], repeat_weight=2.0, decay=0.5, keep=0.5, time_limit=8)
+print(round2.renewal)
+
+# %% [markdown]
+# ### The audit: run it again
+#
+# Every result carries an audit (the problem's fingerprint, parameters, seed,
+# versions, times), written beside the composition. With `deterministic=True`
+# `reproduce` gets the same composition back.
+
+# %%
+audited = evo.solve(problem, time_limit=0.5, solver="search", deterministic=True)
+print(audited.audit)
+print(evo.reproduce(problem, audited.audit))

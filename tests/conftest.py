@@ -150,3 +150,14 @@ def files(tmp_path: Path) -> dict[str, Path]:
     out["ties"].write_text(TIES_CSV, encoding="utf-8")
     out["networks"].write_text(to_toml(PLAN), encoding="utf-8")
     return out
+
+
+@pytest.fixture(scope="session")
+def stevns_solved() -> tuple[Any, Any]:
+    """The Stevns example and a feasible composition of it (deterministic local search, ~2 s)."""
+    import evocompose as evo
+
+    problem = evo.datasets.stevns(seed=0)
+    result = evo.solve(problem, time_limit=1.0, seed=0, solver="search", deterministic=True)
+    assert result.composition is not None and evo.check(problem, result.composition) == []
+    return problem, result.composition

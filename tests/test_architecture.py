@@ -34,14 +34,18 @@ LAYERS: dict[str, int] = {
     "evocompose.fields": 1,
     "evocompose.weights": 1,
     "evocompose.constraints": 1,
+    "evocompose.language": 1,
     # 2: data and composition
     "evocompose.data": 2,
     "evocompose.composition": 2,
     # 3: the independent yardstick
     "evocompose.objective": 3,
     "evocompose.check": 3,
-    # 4: results
+    # 4: results and the records they carry
     "evocompose.result": 4,
+    "evocompose.audit": 4,
+    "evocompose.diagnosis": 4,
+    "evocompose.process": 4,
     # 5: solvers
     "evocompose.solvers": 5,
     # 6: entry points, io, metrics, workflows, plots, CLI, datasets
@@ -51,6 +55,12 @@ LAYERS: dict[str, int] = {
     "evocompose.compare": 6,
     "evocompose.improve": 6,
     "evocompose.report": 6,
+    "evocompose.wording": 6,
+    "evocompose.diagnose": 6,
+    "evocompose.recompose": 6,
+    "evocompose.explain": 6,
+    "evocompose.renew": 6,
+    "evocompose.reproduce": 6,
     "evocompose.handpicked": 6,
     "evocompose.plotting": 6,
     "evocompose.cli": 6,

@@ -2,6 +2,8 @@
 
 * :func:`stevns` — the synthetic "Stevns Evolution" case (see ``docs/stevns.md``).
 * :func:`tiny` — a six-person problem for examples and tests.
+* :func:`impossible` — deliberately impossible problems, one per cause
+  (:mod:`evocompose.datasets.impossible`).
 * :mod:`evocompose.datasets.mdgplib` — the MDGPLIB benchmark format.
 """
 
@@ -12,8 +14,9 @@ from typing import Any
 import networkx as nx
 
 from evocompose.data import Candidate, NetworkSpec, Pool, Problem
+from evocompose.datasets.impossible import ImpossibleCase, impossible
 
-__all__ = ["stevns", "tiny"]
+__all__ = ["ImpossibleCase", "impossible", "stevns", "tiny"]
 
 
 def stevns(seed: int = 0, n: int = 250) -> Problem:

@@ -8,9 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from evocompose.audit import Audit
 from evocompose.composition import Composition
 from evocompose.data import Problem
-from evocompose.errors import CompositionError, listing, shown
+from evocompose.errors import CompositionError, EvocomposeError, listing, shown
 from evocompose.fields import PERSONAL_FIELDS, SLOT_RE
 from evocompose.io._boundary import boundary
 from evocompose.io._table import decode_text, read_table
@@ -18,7 +19,13 @@ from evocompose.io.networks import loads_json
 from evocompose.io.problem import _write_table
 from evocompose.limits import MAX_ID_CHARS
 
-__all__ = ["composition_to_json", "read_composition", "write_composition"]
+__all__ = [
+    "audit_path",
+    "composition_to_json",
+    "read_audit",
+    "read_composition",
+    "write_composition",
+]
 
 _JSON_FORMAT = "evocompose.composition"
 
@@ -43,13 +50,19 @@ def _frame(composition: Composition, problem: Problem | None, pseudonymise: bool
 
 @boundary(CompositionError, writing=True, source=None)
 def composition_to_json(
-    composition: Composition, problem: Problem | None = None, *, pseudonymise: bool = False
+    composition: Composition,
+    problem: Problem | None = None,
+    *,
+    pseudonymise: bool = False,
+    audit: Audit | None = None,
 ) -> str:
     """A composition as JSON text: ``{"members": {network: [ids]}, "slots": {network: slot}}``.
 
     With a problem, a ``"rows"`` list adds one record per membership with the
     member's sector, actor type, area, relevance and (unless
-    ``pseudonymise``) name and organisation.
+    ``pseudonymise``) name and organisation. With an audit, an ``"audit"``
+    block records where the composition came from (see
+    :class:`~evocompose.audit.Audit`).
 
     Examples
     --------
@@ -69,7 +82,15 @@ def composition_to_json(
         if pseudonymise:
             frame = frame.drop(columns=[c for c in PERSONAL_FIELDS if c in frame.columns])
         doc["rows"] = json.loads(frame.to_json(orient="records", force_ascii=False))
+    if audit is not None:
+        doc["audit"] = audit.to_dict()
     return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def audit_path(path: str | Path) -> Path:
+    """Where the audit of a CSV composition is written: ``name.audit.json`` beside it."""
+    path = Path(path)
+    return path.with_name(path.stem + ".audit.json")
 
 
 @boundary(CompositionError, writing=True, source=1)
@@ -78,6 +99,7 @@ def write_composition(
     path: str | Path,
     problem: Problem | None = None,
     pseudonymise: bool = False,
+    audit: Audit | None = None,
 ) -> Path:
     """Write a composition as CSV, XLSX or JSON, chosen by the file suffix.
 
@@ -92,6 +114,11 @@ def write_composition(
     pseudonymise : bool
         The GDPR option: leave out names and organisations (only ids and
         non-identifying fields are written).
+    audit : Audit, optional
+        Where the composition came from (``result.audit``), written beside
+        it: an ``audit`` sheet in XLSX, an ``"audit"`` block in JSON, and
+        ``<name>.audit.json`` beside a CSV file (see :func:`audit_path`).
+        Read it back with :func:`read_audit`.
 
     Returns
     -------
@@ -116,14 +143,84 @@ def write_composition(
     suffix = path.suffix.lower()
     if suffix == ".json":
         path.write_text(
-            composition_to_json(composition, problem, pseudonymise=pseudonymise), encoding="utf-8"
+            composition_to_json(composition, problem, pseudonymise=pseudonymise, audit=audit),
+            encoding="utf-8",
         )
         return path
     if suffix not in (".csv", ".xlsx"):
         raise CompositionError(
             f"cannot write {shown(path.suffix, 20)}; use .csv, .xlsx or .json", file=path.name
         )
-    return _write_table(_frame(composition, problem, pseudonymise), path, numeric=("relevance",))
+    frame = _frame(composition, problem, pseudonymise)
+    if suffix == ".xlsx":
+        sheets = {"audit": audit.to_frame()} if audit is not None else None
+        return _write_table(frame, path, numeric=("relevance",), sheets=sheets)
+    _write_table(frame, path, numeric=("relevance",))
+    if audit is not None:
+        audit_path(path).write_text(audit.to_json(), encoding="utf-8")
+    return path
+
+
+def read_audit(path: str | Path) -> Audit:
+    """The audit written beside a composition by :func:`write_composition`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The composition file: ``.json`` (its ``"audit"`` block), ``.xlsx``
+        (its ``audit`` sheet) or ``.csv`` (``<name>.audit.json`` beside it);
+        or an ``.audit.json`` file itself.
+
+    Raises
+    ------
+    EvocomposeError
+        The file or its audit is missing or malformed (the message names it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, evocompose as evo
+    >>> r = evo.solve(evo.datasets.tiny(), time_limit=5)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = write_composition(r.composition, pathlib.Path(d) / "c.csv", audit=r.audit)
+    ...     read_audit(out) == r.audit
+    True
+    """
+    path = Path(path)
+    name = path.name
+    if path.suffix.lower() == ".xlsx":
+        table = read_table(path, EvocomposeError, sheet="audit", allow_empty=True)
+        frame = pd.DataFrame(
+            [(cells.get("field", ""), cells.get("value", "")) for _, cells in table],
+            columns=["field", "value"],
+        )
+        return Audit.from_frame(frame, source=f"{name} [sheet audit]")
+    if path.suffix.lower() == ".csv":
+        path = audit_path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise EvocomposeError(
+            "no audit file; write the composition with write_composition(..., audit=result.audit)",
+            file=str(path),
+        ) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EvocomposeError(
+            f"invalid JSON: {exc.msg}; the audit is written by evocompose, do not edit it",
+            file=path.name,
+            row=exc.lineno,
+        ) from None
+    if isinstance(doc, dict) and "members" in doc:
+        if "audit" not in doc:
+            raise EvocomposeError(
+                "the composition file has no audit block; write it with "
+                "write_composition(..., audit=result.audit)",
+                file=path.name,
+                column="audit",
+            )
+        return Audit.from_dict(doc["audit"], source=path.name)
+    return Audit.from_dict(doc, source=path.name)
 
 
 def _from_json(text: str, file: str | None) -> tuple[dict[str, list[str]], dict[str, str | None]]:

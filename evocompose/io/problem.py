@@ -184,7 +184,13 @@ def load_problem(
 
 
 @boundary(EvocomposeError, writing=True, source=1)
-def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str] = ()) -> Path:
+def write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    numeric: Sequence[str] = (),
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+) -> Path:
     """Write a table as CSV (UTF-8 with BOM, comma separated) or XLSX, by suffix.
 
     Cells are written as text (so ids such as ``007`` survive), except the
@@ -202,6 +208,10 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str]
         ``.csv`` or ``.xlsx``.
     numeric : sequence of str
         Columns written as numbers in XLSX.
+    sheets : mapping of str to DataFrame, optional
+        Further sheets of an XLSX workbook, by name, written as text after
+        the ``data`` sheet (e.g. the ``audit`` of a composition). Only for
+        ``.xlsx``.
 
     Returns
     -------
@@ -221,10 +231,16 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str]
     ...     path.read_text(encoding="utf-8-sig").splitlines()
     ['name', "'=1+1", '-0.5']
     """
-    return _write_table(frame, path, numeric=numeric)
+    return _write_table(frame, path, numeric=numeric, sheets=sheets)
 
 
-def _write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str] = ()) -> Path:
+def _write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    numeric: Sequence[str] = (),
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+) -> Path:
     """:func:`write_table` without its boundary (callers translate errors to their own class)."""
     path = Path(path)
     header = [str(c) for c in frame.columns]
@@ -256,8 +272,22 @@ def _write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str
                     cell.data_type = "s"
                 cells.append(cell)
             ws.append(cells)
+        for name, extra in (sheets or {}).items():
+            sheet = wb.create_sheet(name)
+            sheet.append([str(c) for c in extra.columns])
+            for values in extra.itertuples(index=False, name=None):
+                line = []
+                for v in values:
+                    cell = WriteOnlyCell(sheet, value=cell_text(v) or None)
+                    cell.data_type = "s"
+                    line.append(cell)
+                sheet.append(line)
         wb.save(path)
     elif suffix == ".csv":
+        if sheets:
+            raise EvocomposeError(
+                "a CSV file holds one table; write .xlsx for several sheets", file=path.name
+            )
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow([neutralise(h) for h in header])

@@ -25,7 +25,7 @@ from evocompose.result import PhaseStats, Progress, Result, SolveStats, SolveSta
 from evocompose.solvers.contract import Backend, ProgressFn, SolveOptions, require_support
 from evocompose.vocabulary import TERM_NAMES
 
-from .model import CpsatModel
+from .model import CpsatModel, deterministic_wall
 from .rules import RULES, add_change_limit, build_model
 from .terms import MAX_DISSIMILARITY_N, SCALE, TERMS, Lin, build_terms, scaled_expr, total_form
 
@@ -83,8 +83,6 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
             self.progress(Progress(seconds, obj, bound, "cpsat"))
 
 
-#: In deterministic mode the wall clock only stops runaway runs at this many times the limit.
-DETERMINISTIC_WALL_FACTOR = 20.0
 #: Above this many model variables, presolve skips probing (see :func:`_parameters`).
 LARGE_MODEL = 10_000
 
@@ -118,7 +116,8 @@ def _parameters(
         Reproducible under a time limit: the workers interleave in a fixed
         order (``interleave_search``) and ``time_limit`` is CP-SAT's
         *deterministic* time, not seconds; the wall clock only stops runaway
-        runs (:data:`DETERMINISTIC_WALL_FACTOR` times the limit).
+        runs (:func:`~evocompose.solvers.cpsat.model.deterministic_wall`: 20 times the
+        limit plus a minute).
 
     Notes
     -----
@@ -146,7 +145,7 @@ def _parameters(
     if deterministic:
         p.interleave_search = True
         p.max_deterministic_time = max(0.01, float(time_limit))
-        p.max_time_in_seconds = DETERMINISTIC_WALL_FACTOR * max(0.01, float(time_limit))
+        p.max_time_in_seconds = deterministic_wall(time_limit)
     else:
         p.max_time_in_seconds = max(0.01, float(time_limit))
     p.num_workers = int(workers)
@@ -243,7 +242,7 @@ def solve_cpsat(
     order = tuple(t for t in problem.weights.order if t in TERM_NAMES)
     forms = build_terms(m)
     if opts.hint is not None:
-        m.add_hint(opts.hint)
+        m.add_hint(opts.hint, deterministic=opts.deterministic)
     build = time.perf_counter() - start
     if problem.weights.mode == "lexicographic" and any(t in forms for t in order):
         return _solve_lexicographic(problem, m, forms, order, start, build, opts)
@@ -321,7 +320,7 @@ def _solve_lexicographic(
         m.model.maximize(expr)
         if comp is not None:
             m.model.clear_hints()
-            m.add_hint(comp)
+            m.add_hint(comp, deterministic=opts.deterministic)
         solver = _configured(m, budget, opts)
         rec = _Recorder(start, SCALE, opts.on_progress)
         code = solver.solve(m.model, rec)
