@@ -10,6 +10,7 @@ the composition that is just inside each bound (no violation).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import networkx as nx
@@ -49,7 +50,13 @@ def people(n: int, **kw: Any) -> list[Candidate]:
 def make(
     nets: list[NetworkSpec], cands: list[Candidate] | None = None, ties: Any = (), **kw: Any
 ) -> Problem:
-    return Problem(Pool(tuple(cands or people(6))), tuple(nets), nx.Graph(list(ties)), **kw)
+    pool = Pool(tuple(cands or people(6)))
+    # a network takes at most the whole pool (Problem refuses a larger max_size)
+    fitted = [
+        dataclasses.replace(s, max_size=min(s.max_size, len(pool))) if s.max_size > len(pool) else s
+        for s in nets
+    ]
+    return Problem(pool, tuple(fitted), nx.Graph(list(ties)), **kw)
 
 
 def net(name: str = "a", lo: int = 0, hi: int = 6, **kw: Any) -> NetworkSpec:
