@@ -74,7 +74,9 @@ def random_problem(rng: random.Random) -> Problem:
     default_capacity = rng.choice([1, 1, 2])
     share = [p for p in itertools.combinations(names, 2) if rng.random() < 0.5]
     pool = Pool(tuple(cands))
-    bare = Problem(pool, tuple(NetworkSpec(g) for g in names), default_capacity=default_capacity)
+    bare = Problem(
+        pool, tuple(NetworkSpec(g, max_size=n) for g in names), default_capacity=default_capacity
+    )
     excluded = [c for c in ids if rng.random() < 0.1]
     free = [c for c in ids if c not in excluded and capacity_of(bare, c) > 0]
     rng.shuffle(free)
@@ -82,7 +84,7 @@ def random_problem(rng: random.Random) -> Problem:
     for g in names:
         tags = tuple(t for t in ("food", "sea") if rng.random() < 0.4)
         min_relevance = rng.choice([None, None, 0.25, 0.5, 1.0])
-        spec0 = NetworkSpec(g, tags=tags, min_relevance=min_relevance)
+        spec0 = NetworkSpec(g, max_size=n, tags=tags, min_relevance=min_relevance)
         eligible = [
             c
             for c in ids
@@ -90,7 +92,7 @@ def random_problem(rng: random.Random) -> Problem:
             and capacity_of(bare, c) > 0
             and (min_relevance is None or relevance_of(bare, c, spec0) >= min_relevance)
         ]
-        hi = rng.randint(1, 5)
+        hi = rng.randint(1, min(5, n))
         lo = rng.randint(0, min(hi, len(eligible), 3))
         include = [free.pop()] if free and rng.random() < 0.3 else []
         if include and include[0] not in eligible:
