@@ -167,7 +167,7 @@ def test_check_names_no_organisation_unless_asked() -> None:
     (v,) = evo.check(problem, comp)
     assert v.rule == "max_per" and "Mærsk" not in v.message
     assert v.message == (
-        "network 'a' has 2 members sharing one organisation ('p1', 'p2'), allows <= 1"
+        "Fødevarer (a) has 2 members sharing one organisation ('p1', 'p2'), allows <= 1"
     )
     assert v.detail["value"] == "Mærsk A/S"  # for programs
     (named,) = evo.check(problem, comp, show_names=True)
