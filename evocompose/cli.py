@@ -51,11 +51,11 @@ from rich.progress import Progress as RichProgress
 from evocompose.check import check
 from evocompose.datasets import stevns
 from evocompose.diagnose import diagnose
-from evocompose.errors import EvocomposeError
+from evocompose.errors import DEFAULT_MAX_ERRORS, EvocomposeError
 from evocompose.explain import explain
 from evocompose.handpicked import handpick
 from evocompose.io import load_problem, read_audit, read_composition, write_composition
-from evocompose.io.problem import write_table
+from evocompose.io.problem import CSV_DIALECTS, write_table
 from evocompose.recompose import recompose
 from evocompose.renew import renew
 from evocompose.report import report
@@ -65,6 +65,7 @@ from evocompose.solve import solve
 from evocompose.solvers.contract import ProgressFn
 
 if TYPE_CHECKING:
+    from evocompose.composition import Composition
     from evocompose.data import Problem
     from evocompose.result import Result
 
@@ -84,6 +85,13 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--dissimilarity-sheet", default=None, help="sheet name in the dissimilarity workbook"
+    )
+    p.add_argument(
+        "--max-errors",
+        type=int,
+        default=DEFAULT_MAX_ERRORS,
+        metavar="N",
+        help="problems in one input file listed in full (default %(default)s; all are counted)",
     )
 
 
@@ -135,6 +143,13 @@ def _add_output(p: argparse.ArgumentParser, required: bool = True) -> None:
         action="store_true",
         help="leave names and organisations out of the output",
     )
+    p.add_argument(
+        "--csv-dialect",
+        choices=tuple(CSV_DIALECTS),
+        default="excel",
+        help="a .csv output: excel (commas, decimal points) or excel-da (semicolons and "
+        "decimal commas, opens in columns in Danish Excel); default %(default)s",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -161,12 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="compose from files")
     _add_inputs(solve)
     _add_solve_options(solve, 30.0)
-    solve.add_argument("--out", required=True, help="output file (.csv, .xlsx or .json)")
-    solve.add_argument(
-        "--pseudonymise",
-        action="store_true",
-        help="leave names and organisations out of the output",
-    )
+    _add_output(solve)
 
     rep = sub.add_parser(
         "report", help="write the steering group's report (workbook and HTML page)"
@@ -264,7 +274,13 @@ def _load(args: argparse.Namespace) -> Problem:
         sheet=args.sheet,
         dissimilarity=args.dissimilarity,
         dissimilarity_sheet=args.dissimilarity_sheet,
+        max_errors=args.max_errors,
     )
+
+
+def _read(path: str, problem: Problem, args: argparse.Namespace) -> Composition:
+    """A composition file given on the command line, checked against the problem."""
+    return read_composition(path, problem, max_errors=args.max_errors)
 
 
 class _ProgressBar:
@@ -397,6 +413,7 @@ def _write(problem: Problem, result: Result, args: argparse.Namespace) -> None:
         problem=problem,
         pseudonymise=args.pseudonymise,
         audit=result.audit,
+        csv_dialect=args.csv_dialect,
     )
     print(f"Wrote {args.out} (with its audit)")
 
@@ -432,7 +449,7 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
 
 def _cmd_recompose(args: argparse.Namespace) -> int:
     problem = _load(args)
-    previous = read_composition(args.previous, problem)
+    previous = _read(args.previous, problem, args)
     result = recompose(
         problem,
         previous,
@@ -457,7 +474,7 @@ def _cmd_recompose(args: argparse.Namespace) -> int:
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     problem = _load(args)
-    comp = read_composition(args.composition, problem)
+    comp = _read(args.composition, problem, args)
     found = explain(problem, comp, language=args.language)
     print(found.text())
     for cid in _who(args.why_not):
@@ -472,14 +489,14 @@ def _cmd_explain(args: argparse.Namespace) -> int:
                 frame.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8"
             )
         else:
-            write_table(frame, args.out)
+            write_table(frame, args.out, csv_dialect=args.csv_dialect)
         print(f"Wrote {args.out}")
     return 0
 
 
 def _cmd_renew(args: argparse.Namespace) -> int:
     problem = _load(args)
-    history = [read_composition(h, problem) for h in args.history]
+    history = [_read(h, problem, args) for h in args.history]
     keep: float | int | None = None
     if args.keep is not None:
         text = str(args.keep).strip()
@@ -525,7 +542,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
 
     problem = _load(args)
-    comp = read_composition(args.composition, problem)
+    comp = _read(args.composition, problem, args)
     violations = check(problem, comp, show_names=args.show_names)
     if not violations:
         print("All rules hold.")
@@ -538,7 +555,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     problem = _load(args)
-    comp = read_composition(args.composition, problem)
+    comp = _read(args.composition, problem, args)
     others = {}
     for item in args.compare_with:
         label, sep, file = item.partition("=")
@@ -548,7 +565,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 column="--compare-with",
                 value=item,
             )
-        others[label] = read_composition(file, problem)
+        others[label] = _read(file, problem, args)
     files = report(
         problem,
         comp,

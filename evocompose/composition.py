@@ -98,19 +98,28 @@ class Composition:
         Parameters
         ----------
         problem : Problem, optional
-            When given, adds ``name, organisation, sector, actor_type, area,
-            external`` and the member's relevance to the network.
+            When given, adds the network's ``title`` and the member's
+            ``name, organisation, sector, actor_type, area, skills, external``,
+            relevance to the network and the problem's declared attributes
+            (e.g. ``køn``), so that every rule can be checked in a spreadsheet.
         pseudonymise : bool
             Drop ``name`` and ``organisation`` (personal data) from the output.
+
+        Examples
+        --------
+        >>> Composition({"a": ["p1", "p2"]}, {"a": "tue-evening"}).to_frame()
+          network candidate_id         slot
+        0       a           p1  tue-evening
+        1       a           p2  tue-evening
         """
         rows: list[dict[str, Any]] = []
+        titles = {s.name: s.theme for s in problem.networks} if problem is not None else {}
         for net, ids in self.members.items():
             for cid in ids:
-                row: dict[str, Any] = {
-                    "network": net,
-                    "candidate_id": cid,
-                    "slot": self.slots.get(net),
-                }
+                row: dict[str, Any] = {"network": net}
+                if problem is not None:
+                    row["title"] = titles.get(net, "")
+                row.update(candidate_id=cid, slot=self.slots.get(net))
                 if problem is not None:
                     c = problem.pool[cid]
                     if not pseudonymise:
@@ -120,11 +129,14 @@ class Composition:
                         sector=c.sector,
                         actor_type=c.actor_type,
                         area=c.area,
+                        skills="; ".join(c.skills),
                         external=c.external,
                         relevance=problem.relevance(cid, net)
                         if net in problem.network_names
                         else None,
                     )
+                    for attribute in problem.attributes:
+                        row[attribute] = c.attribute(attribute)
                 rows.append(row)
         cols = ["network", "candidate_id", "slot"]
         return pd.DataFrame(rows, columns=cols if not rows else None)

@@ -16,8 +16,10 @@ from typing import Any
 from evocompose.limits import MAX_MESSAGE_CHARS
 
 __all__ = [
+    "DEFAULT_MAX_ERRORS",
     "CandidateError",
     "CompositionError",
+    "ErrorCollector",
     "EvocomposeError",
     "NetworkSpecError",
     "ProblemError",
@@ -30,6 +32,8 @@ __all__ = [
 MAX_SHOWN = 120
 #: Most items :func:`listing` names before it says how many more there are.
 MAX_LISTED = 12
+#: Most problems a reader lists in full in one error (``max_errors``).
+DEFAULT_MAX_ERRORS = 20
 
 _UNSET: Any = ...
 _REPR = reprlib.Repr()
@@ -175,6 +179,14 @@ class EvocomposeError(Exception):
         foresee (raised at the boundary of a reader or writer, see
         :mod:`evocompose.io`): the input is still refused cleanly, but the
         message is generic, so please report it.
+    errors : tuple of EvocomposeError
+        Every problem this error reports. A reader that finds several
+        problems in one file raises one error listing them all (see
+        :class:`ErrorCollector`): ``errors`` holds the first ``max_errors``
+        of them and ``count`` how many there were. A single problem is
+        ``(self,)``.
+    count : int
+        How many problems were found (``len(errors)`` unless cut).
     """
 
     unexpected: bool = False
@@ -196,8 +208,22 @@ class EvocomposeError(Exception):
         self.has_value = value is not _UNSET
         self.value = None if value is _UNSET else value
         self.message = message
+        self.errors: tuple[EvocomposeError, ...] = (self,)
+        self.count = 1
         where = _location(file, row, column, network, self.value, self.has_value)
         super().__init__(_cut_message(f"{where}: {message}" if where else message))
+
+    @property
+    def detail(self) -> str:
+        """The message with its place but without the file name (one line of a list).
+
+        Examples
+        --------
+        >>> EvocomposeError("empty sector", file="c.csv", row=4, column="sector").detail
+        "row 4, column 'sector': empty sector"
+        """
+        where = _location(None, self.row, self.column, self.network, self.value, self.has_value)
+        return f"{where}: {self.message}" if where else self.message
 
     def located(self, **place: Any) -> EvocomposeError:
         """A copy of this error (same class) with some of its place replaced.
@@ -248,3 +274,96 @@ class CompositionError(EvocomposeError):
 
 class SolverError(EvocomposeError):
     """A solver was asked for something it cannot do."""
+
+
+class ErrorCollector:
+    """Collect every problem a reader finds in a file, then raise them as one error.
+
+    A reader adds each problem (one per row and column) and goes on reading;
+    at the end :meth:`raise_if_any` raises nothing, the single problem as it
+    is, or one error of the reader's class that lists them all, the first
+    ``max_errors`` in full. The combined error's ``row``, ``column`` and
+    ``value`` are those of the first problem, and ``errors`` holds them all.
+
+    Parameters
+    ----------
+    error : type of EvocomposeError
+        The class of the combined error.
+    file : str, optional
+        The file the problems are in.
+    max_errors : int
+        How many problems are listed in full (and kept); the rest are
+        counted. At least 1.
+
+    Examples
+    --------
+    >>> found = ErrorCollector(CandidateError, "pool.csv", max_errors=2)
+    >>> for row in (2, 5, 9):
+    ...     found.add(CandidateError("empty sector", file="pool.csv", row=row, column="sector"))
+    >>> try:
+    ...     found.raise_if_any()
+    ... except CandidateError as err:
+    ...     print(err)
+    ...     print(err.count, [e.row for e in err.errors])
+    file pool.csv: 3 problems; fix them all and read the file again:
+      1. row 2, column 'sector': empty sector
+      2. row 5, column 'sector': empty sector
+      … and 1 more (raise max_errors, or --max-errors in the command line, to list more)
+    3 [2, 5]
+    """
+
+    def __init__(
+        self,
+        error: type[EvocomposeError],
+        file: str | None = None,
+        max_errors: int = DEFAULT_MAX_ERRORS,
+    ) -> None:
+        if isinstance(max_errors, bool) or not isinstance(max_errors, int) or max_errors < 1:
+            raise EvocomposeError(
+                "max_errors must be a whole number of at least 1", value=max_errors
+            )
+        self.error = error
+        self.file = file
+        self.max_errors = max_errors
+        self.found: list[EvocomposeError] = []
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, err: EvocomposeError) -> None:
+        """Note one problem (kept in full while fewer than ``max_errors`` are kept)."""
+        self.count += 1
+        if len(self.found) < self.max_errors:
+            self.found.append(err)
+
+    def raise_if_any(self) -> None:
+        """Raise what was collected: nothing, the one problem, or all of them in one error."""
+        if not self.count:
+            return
+        if self.count == 1:
+            raise self.found[0]
+        lines: list[str] = []
+        room = MAX_MESSAGE_CHARS - 400  # the head, the tail and the file name fit in the rest
+        for k, e in enumerate(self.found, 1):
+            line = f"  {k}. {e.detail}"
+            room -= len(line) + 1
+            if room < 0:
+                break
+            lines.append(line)
+        more = self.count - len(lines)
+        if more:
+            lines.append(
+                f"  … and {more:,} more (raise max_errors, or --max-errors in the command "
+                "line, to list more)"
+            )
+        combined = self.error(
+            f"{self.count:,} problems; fix them all and read the file again:\n" + "\n".join(lines),
+            file=self.file,
+        )
+        first = self.found[0]
+        combined.row, combined.column, combined.network = first.row, first.column, first.network
+        combined.value, combined.has_value = first.value, first.has_value
+        combined.errors = tuple(self.found)
+        combined.count = self.count
+        raise combined

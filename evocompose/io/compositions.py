@@ -11,12 +11,19 @@ import pandas as pd
 from evocompose.audit import Audit
 from evocompose.composition import Composition
 from evocompose.data import Problem
-from evocompose.errors import CompositionError, EvocomposeError, listing, shown
+from evocompose.errors import (
+    DEFAULT_MAX_ERRORS,
+    CompositionError,
+    ErrorCollector,
+    EvocomposeError,
+    listing,
+    shown,
+)
 from evocompose.fields import PERSONAL_FIELDS, SLOT_RE
 from evocompose.io._boundary import boundary
 from evocompose.io._table import decode_text, read_table
 from evocompose.io.networks import loads_json
-from evocompose.io.problem import _write_table
+from evocompose.io.problem import _write_table, csv_dialect_of
 from evocompose.limits import MAX_ID_CHARS
 
 __all__ = [
@@ -44,6 +51,9 @@ def _frame(composition: Composition, problem: Problem | None, pseudonymise: bool
                 "slot": [composition.slots.get(n) for n in empty],
             }
         )
+        if problem is not None:
+            titles = {s.name: s.theme for s in problem.networks}
+            extra.insert(1, "title", [titles.get(n, "") for n in empty])
         frame = pd.concat([frame, extra], ignore_index=True) if len(frame) else extra
     return frame
 
@@ -100,6 +110,7 @@ def write_composition(
     problem: Problem | None = None,
     pseudonymise: bool = False,
     audit: Audit | None = None,
+    csv_dialect: str = "excel",
 ) -> Path:
     """Write a composition as CSV, XLSX or JSON, chosen by the file suffix.
 
@@ -109,8 +120,10 @@ def write_composition(
     path : str or Path
         ``.csv``, ``.xlsx`` or ``.json``.
     problem : Problem, optional
-        Adds the members' name, organisation, sector, actor type, area,
-        external flag and relevance (see :meth:`Composition.to_frame`).
+        Adds each network's title and the members' name, organisation,
+        sector, actor type, area, skills, external flag, relevance and
+        declared attributes (see :meth:`Composition.to_frame`), so that every
+        rule can be checked by eye in Excel.
     pseudonymise : bool
         The GDPR option: leave out names and organisations (only ids and
         non-identifying fields are written).
@@ -119,6 +132,11 @@ def write_composition(
         it: an ``audit`` sheet in XLSX, an ``"audit"`` block in JSON, and
         ``<name>.audit.json`` beside a CSV file (see :func:`audit_path`).
         Read it back with :func:`read_audit`.
+    csv_dialect : {"excel", "excel-da"}
+        For ``.csv``: ``"excel-da"`` writes semicolons and decimal commas,
+        so that Danish Excel opens the file in columns (see
+        :func:`evocompose.io.write_table`). :func:`read_composition` reads
+        both.
 
     Returns
     -------
@@ -140,6 +158,7 @@ def write_composition(
     True
     """
     path = Path(path)
+    csv_dialect_of(csv_dialect)
     suffix = path.suffix.lower()
     if suffix == ".json":
         path.write_text(
@@ -155,7 +174,7 @@ def write_composition(
     if suffix == ".xlsx":
         sheets = {"audit": audit.to_frame()} if audit is not None else None
         return _write_table(frame, path, numeric=("relevance",), sheets=sheets)
-    _write_table(frame, path, numeric=("relevance",))
+    _write_table(frame, path, numeric=("relevance",), csv_dialect=csv_dialect)
     if audit is not None:
         audit_path(path).write_text(audit.to_json(), encoding="utf-8")
     return path
@@ -293,6 +312,7 @@ def read_composition(
     problem: Problem | None = None,
     *,
     sheet: str | None = None,
+    max_errors: int = DEFAULT_MAX_ERRORS,
 ) -> Composition:
     """Read a composition: a table ``network, candidate_id`` (+ optional ``slot``) or JSON.
 
@@ -307,6 +327,10 @@ def read_composition(
         When given, every network and person must exist in it.
     sheet : str, optional
         XLSX sheet; default the first.
+    max_errors : int
+        Every row of a table is checked; the problems are raised together
+        in one :class:`CompositionError` that lists the first ``max_errors``
+        in full.
 
     Returns
     -------
@@ -351,81 +375,61 @@ def read_composition(
     names = problem.network_names if problem is not None else None
     members_rows: dict[str, dict[str, int]] = {}
     slots_rows: dict[str, tuple[str, int]] = {}
+    found = ErrorCollector(CompositionError, table.file, max_errors)
     for row, cells in table:
         net, cid, slot = cells["network"], cells["candidate_id"], cells.get("slot", "")
+
+        def bad(message: str, column: str, value: str, row: int = row) -> None:
+            found.add(
+                CompositionError(message, file=table.file, row=row, column=column, value=value)
+            )
+
         if not net:
-            raise CompositionError(
-                "empty network name; every row names a network",
-                file=table.file,
-                row=row,
-                column="network",
-                value=net,
-            )
+            bad("empty network name; every row names a network", "network", net)
+            continue
         if names is not None and net not in names:
-            raise CompositionError(
-                f"unknown network; the problem's networks are: {listing(names)}",
-                file=table.file,
-                row=row,
-                column="network",
-                value=net,
-            )
+            bad(f"unknown network; the problem's networks are: {listing(names)}", "network", net)
+            continue
         if len(net) > MAX_ID_CHARS:
-            raise CompositionError(
-                f"a network name may have at most {MAX_ID_CHARS} characters",
-                file=table.file,
-                row=row,
-                column="network",
-                value=net,
-            )
+            bad(f"a network name may have at most {MAX_ID_CHARS} characters", "network", net)
+            continue
         mem = members_rows.setdefault(net, {})
         if cid and len(cid) > MAX_ID_CHARS:
-            raise CompositionError(
+            bad(
                 f"the id has {len(cid):,} characters; ids have at most {MAX_ID_CHARS}",
-                file=table.file,
-                row=row,
-                column="candidate_id",
-                value=cid,
+                "candidate_id",
+                cid,
             )
-        if cid:
-            if problem is not None and cid not in problem.pool:
-                raise CompositionError(
-                    "this person is not in the candidate table; fix the id or remove the row",
-                    file=table.file,
-                    row=row,
-                    column="candidate_id",
-                    value=cid,
-                )
-            if cid in mem:
-                raise CompositionError(
-                    f"duplicate membership: this person is already in network {shown(net)} on "
-                    f"row {mem[cid]}; keep one row",
-                    file=table.file,
-                    row=row,
-                    column="candidate_id",
-                    value=cid,
-                )
+        elif cid and problem is not None and cid not in problem.pool:
+            bad(
+                "this person is not in the candidate table; fix the id or remove the row",
+                "candidate_id",
+                cid,
+            )
+        elif cid and cid in mem:
+            bad(
+                f"duplicate membership: this person is already in network {shown(net)} on "
+                f"row {mem[cid]}; keep one row",
+                "candidate_id",
+                cid,
+            )
+        elif cid:
             mem[cid] = row
         if slot:
             slot_l = slot.lower()
             if not SLOT_RE.match(slot_l):
-                raise CompositionError(
-                    "malformed slot; write <day>-<time> such as tue-evening",
-                    file=table.file,
-                    row=row,
-                    column="slot",
-                    value=slot,
-                )
-            if net in slots_rows and slots_rows[net][0] != slot_l:
-                raise CompositionError(
+                bad("malformed slot; write <day>-<time> such as tue-evening", "slot", slot)
+            elif net in slots_rows and slots_rows[net][0] != slot_l:
+                bad(
                     f"network {shown(net)} has slot {slots_rows[net][0]!r} on row "
-                    f"{slots_rows[net][1]}; a network meets in one slot, so use the same slot on "
-                    "all its rows",
-                    file=table.file,
-                    row=row,
-                    column="slot",
-                    value=slot,
+                    f"{slots_rows[net][1]}; a network meets in one slot, so use the same slot "
+                    "on all its rows",
+                    "slot",
+                    slot,
                 )
-            slots_rows[net] = (slot_l, row)
+            else:
+                slots_rows[net] = (slot_l, row)
+    found.raise_if_any()
     return Composition(
         {n: list(m) for n, m in members_rows.items()}, {n: s for n, (s, _) in slots_rows.items()}
     )

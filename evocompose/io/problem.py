@@ -14,6 +14,7 @@ import pandas as pd
 
 from evocompose.data import NetworkSpec, Pool, Problem
 from evocompose.errors import (
+    DEFAULT_MAX_ERRORS,
     CandidateError,
     EvocomposeError,
     NetworkSpecError,
@@ -71,6 +72,7 @@ def load_problem(
     name: str = "",
     dissimilarity: str | Path | pd.DataFrame | np.ndarray | None = None,
     dissimilarity_sheet: str | None = None,
+    max_errors: int = DEFAULT_MAX_ERRORS,
 ) -> Problem:
     """Read the candidates, the ties and the network plan and build the validated problem.
 
@@ -92,6 +94,9 @@ def load_problem(
         layout); an array is taken as it is, in pool order.
     dissimilarity_sheet : str, optional
         Sheet of an XLSX dissimilarity workbook.
+    max_errors : int
+        How many problems of one candidate or tie file are listed in full
+        (every row is checked and all problems are raised in one error).
 
     Returns
     -------
@@ -144,7 +149,13 @@ def load_problem(
         if unknown is not None:
             raise CandidateError(unknown[1], file=pool.source, column=unknown[0], value=unknown[0])
     else:
-        pool = read_candidates(candidates, sheet=sheet, attributes=plan.attributes, networks=names)
+        pool = read_candidates(
+            candidates,
+            sheet=sheet,
+            attributes=plan.attributes,
+            networks=names,
+            max_errors=max_errors,
+        )
     if isinstance(ties, nx.Graph):
         graph = ties
         for node in graph.nodes:
@@ -155,7 +166,7 @@ def load_problem(
                     value=node,
                 )
     else:
-        graph = read_ties(ties, pool)
+        graph = read_ties(ties, pool, max_errors=max_errors)
     kwargs = plan.problem_kwargs()
     if name:
         kwargs["name"] = name
@@ -190,8 +201,9 @@ def write_table(
     *,
     numeric: Sequence[str] = (),
     sheets: Mapping[str, pd.DataFrame] | None = None,
+    csv_dialect: str = "excel",
 ) -> Path:
-    """Write a table as CSV (UTF-8 with BOM, comma separated) or XLSX, by suffix.
+    """Write a table as CSV (UTF-8 with BOM) or XLSX, by suffix.
 
     Cells are written as text (so ids such as ``007`` survive), except the
     columns in ``numeric`` which become numbers in XLSX. No cell can run as
@@ -212,6 +224,12 @@ def write_table(
         Further sheets of an XLSX workbook, by name, written as text after
         the ``data`` sheet (e.g. the ``audit`` of a composition). Only for
         ``.xlsx``.
+    csv_dialect : {"excel", "excel-da"}
+        How a CSV file is written: ``"excel"`` with commas and decimal
+        points (English-language Excel, most tools); ``"excel-da"`` with
+        semicolons and decimal commas in the ``numeric`` columns, as Danish
+        (and most continental) Excel opens a CSV file by double-click. Both
+        are read back by every evocompose reader.
 
     Returns
     -------
@@ -230,8 +248,36 @@ def write_table(
     ...     path = write_table(pd.DataFrame({"name": ["=1+1", "-0.5"]}), pathlib.Path(d) / "t.csv")
     ...     path.read_text(encoding="utf-8-sig").splitlines()
     ['name', "'=1+1", '-0.5']
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     frame = pd.DataFrame({"id": ["a"], "relevance": [0.25]})
+    ...     path = write_table(frame, pathlib.Path(d) / "t.csv", numeric=["relevance"],
+    ...                        csv_dialect="excel-da")
+    ...     path.read_text(encoding="utf-8-sig").splitlines()
+    ['id;relevance', 'a;0,25']
     """
-    return _write_table(frame, path, numeric=numeric, sheets=sheets)
+    return _write_table(frame, path, numeric=numeric, sheets=sheets, csv_dialect=csv_dialect)
+
+
+#: The CSV dialects :func:`write_table` writes: separator and decimal mark.
+CSV_DIALECTS: dict[str, tuple[str, str]] = {"excel": (",", "."), "excel-da": (";", ",")}
+
+
+def csv_dialect_of(name: object) -> tuple[str, str]:
+    """The separator and decimal mark of a CSV dialect name, or a clear error.
+
+    Examples
+    --------
+    >>> csv_dialect_of("excel-da")
+    (';', ',')
+    """
+    if not isinstance(name, str) or name not in CSV_DIALECTS:
+        raise EvocomposeError(
+            f"unknown CSV dialect; use one of {listing(CSV_DIALECTS, quote=True)} "
+            "(excel-da: semicolons and decimal commas, for Danish Excel)",
+            column="csv_dialect",
+            value=name,
+        )
+    return CSV_DIALECTS[name]
 
 
 def _write_table(
@@ -240,8 +286,10 @@ def _write_table(
     *,
     numeric: Sequence[str] = (),
     sheets: Mapping[str, pd.DataFrame] | None = None,
+    csv_dialect: str = "excel",
 ) -> Path:
     """:func:`write_table` without its boundary (callers translate errors to their own class)."""
+    separator, decimal = csv_dialect_of(csv_dialect)
     path = Path(path)
     header = [str(c) for c in frame.columns]
     rows = [[cell_text(v) for v in rec] for rec in frame.itertuples(index=False, name=None)]
@@ -288,8 +336,14 @@ def _write_table(
             raise EvocomposeError(
                 "a CSV file holds one table; write .xlsx for several sheets", file=path.name
             )
+        if decimal != ".":
+            num = {j for j, c in enumerate(header) if c in numeric}
+            rows = [
+                [c.replace(".", decimal) if j in num else c for j, c in enumerate(rec)]
+                for rec in rows
+            ]
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
+            writer = csv.writer(fh, delimiter=separator)
             writer.writerow([neutralise(h) for h in header])
             writer.writerows([neutralise(c) for c in rec] for rec in rows)
     else:

@@ -11,7 +11,14 @@ import networkx as nx
 import pandas as pd
 
 from evocompose.data import Candidate, Pool
-from evocompose.errors import CandidateError, TieError, listing, shown
+from evocompose.errors import (
+    DEFAULT_MAX_ERRORS,
+    CandidateError,
+    ErrorCollector,
+    TieError,
+    listing,
+    shown,
+)
 from evocompose.fields import (
     ACTOR_TYPES,
     DAYS,
@@ -76,10 +83,20 @@ def _missing_columns(
     table: Table, needed: Sequence[str], error: type[CandidateError | TieError]
 ) -> None:
     missing = [c for c in needed if c not in table.columns]
-    if missing:
+    if len(missing) == 1:
         raise error(
             f"required column missing (found: {listing(table.columns)}); add a column named "
             f"{shown(missing[0])} (names are not case-sensitive)",
+            file=table.file,
+            row=1,
+            column=missing[0],
+            value=missing[0],
+        )
+    if missing:
+        raise error(
+            f"{len(missing)} required columns missing: {listing(missing, quote=True)} (found: "
+            f"{listing(table.columns)}); add columns with these names (names are not "
+            "case-sensitive)",
             file=table.file,
             row=1,
             column=missing[0],
@@ -94,6 +111,7 @@ def read_candidates(
     sheet: str | None = None,
     attributes: Sequence[str] = (),
     networks: Sequence[str] | None = None,
+    max_errors: int = DEFAULT_MAX_ERRORS,
 ) -> Pool:
     """Read and validate the candidate table (see ``docs/formats.md``).
 
@@ -112,6 +130,10 @@ def read_candidates(
         The names of the plan's networks: a ``relevance:<network>`` column
         naming none of them is an error (otherwise its values would be
         silently unused and members would get relevance 0).
+    max_errors : int
+        Every row is checked; all problems found are raised together in one
+        :class:`CandidateError` that lists the first ``max_errors`` of them
+        in full and counts the rest (its ``errors`` attribute holds them).
 
     Returns
     -------
@@ -122,6 +144,7 @@ def read_candidates(
     CandidateError
         For any malformed input; the message names the file, the spreadsheet
         row (header = row 1), the column and the value, and says how to fix it.
+        Problems in the rows are collected: one error lists them all.
         Ids have at most 200 characters, cells at most 32,767 and capacities
         at most 1,000,000 (see ``docs/formats.md``, *Limits*).
 
@@ -172,43 +195,45 @@ def read_candidates(
     extra_cols = [c for c in table.columns if c not in KNOWN_COLUMNS and c not in relevance_cols]
     seen: dict[str, int] = {}
     out: list[Candidate] = []
+    found = ErrorCollector(CandidateError, table.file, max_errors)
     for row, cells in table:
+        problems = len(found)
 
-        def err(
-            message: str, column: str, row: int = row, cells: dict[str, str] = cells
-        ) -> CandidateError:
-            return CandidateError(
-                message, file=table.file, row=row, column=column, value=cells[column]
+        def bad(message: str, column: str, row: int = row, cells: dict[str, str] = cells) -> None:
+            found.add(
+                CandidateError(
+                    message, file=table.file, row=row, column=column, value=cells[column]
+                )
             )
 
         cid = cells["id"]
-        if not cid:
-            raise err("empty candidate id; give every candidate a unique, non-empty id", "id")
         too_long = _long_id(cid)
-        if too_long:
-            raise err(too_long, "id")
-        if cid in seen:
-            raise err(
-                f"duplicate candidate id (first on row {seen[cid]}); ids must be unique", "id"
-            )
-        seen[cid] = row
+        if not cid:
+            bad("empty candidate id; give every candidate a unique, non-empty id", "id")
+        elif too_long:
+            bad(too_long, "id")
+        elif cid in seen:
+            bad(f"duplicate candidate id (first on row {seen[cid]}); ids must be unique", "id")
+        else:
+            seen[cid] = row
         if not cells["sector"]:
-            raise err(
-                "empty sector; give every candidate a sector tag such as 'agriculture'", "sector"
-            )
+            bad("empty sector; give every candidate a sector tag such as 'agriculture'", "sector")
         actor = cells["actor_type"].lower()
         if actor not in ACTOR_TYPES:
-            raise err(f"unknown actor type; use one of {', '.join(ACTOR_TYPES)}", "actor_type")
+            bad(f"unknown actor type; use one of {', '.join(ACTOR_TYPES)}", "actor_type")
         slots = _tags(cells.get("availability", ""))
         for s in slots:
             if not SLOT_RE.match(s):
-                raise CandidateError(
-                    "malformed availability slot; write <day>-<time> separated by ';', with day in "
-                    f"{' '.join(DAYS)} and time in {' '.join(TIMES)}, e.g. 'tue-evening;thu-morning'",
-                    file=table.file,
-                    row=row,
-                    column="availability",
-                    value=s,
+                found.add(
+                    CandidateError(
+                        "malformed availability slot; write <day>-<time> separated by ';', with "
+                        f"day in {' '.join(DAYS)} and time in {' '.join(TIMES)}, e.g. "
+                        "'tue-evening;thu-morning'",
+                        file=table.file,
+                        row=row,
+                        column="availability",
+                        value=s,
+                    )
                 )
         relevance: dict[str, float] = {}
         for col, net in relevance_cols.items():
@@ -217,24 +242,28 @@ def read_candidates(
                 continue
             v = parse_number(text)
             if v is None or not math.isfinite(v) or not 0.0 <= v <= 1.0:
-                raise err("relevance must be a number from 0 to 1 (e.g. 0.5 or 0,5) or empty", col)
-            relevance[net] = v
+                bad("relevance must be a number from 0 to 1 (e.g. 0.5 or 0,5) or empty", col)
+            else:
+                relevance[net] = v
         capacity: int | None = None
         if cells.get("capacity", ""):
             v = parse_number(cells["capacity"])
             if v is None or not math.isfinite(v) or not 0 <= v <= MAX_COUNT or v != int(v):
-                raise err(
+                bad(
                     f"capacity must be a whole number from 0 to {MAX_COUNT:,} (networks the "
                     "person can join), or empty for the default",
                     "capacity",
                 )
-            capacity = int(v)
+            else:
+                capacity = int(v)
         external = parse_bool(cells.get("external", ""))
         if external is None:
-            raise err(
+            bad(
                 "external must be yes/no: true/false, yes/no, ja/nej, sand/falsk, 1/0, x or empty",
                 "external",
             )
+        if len(found) > problems or external is None:
+            continue
         out.append(
             Candidate(
                 id=cid,
@@ -252,11 +281,17 @@ def read_candidates(
                 attributes={c: cells[c] for c in extra_cols},
             )
         )
+    found.raise_if_any()
     return Pool(tuple(out), source=table.file)
 
 
 @boundary(TieError)
-def read_ties(source: str | Path | pd.DataFrame | None, pool: Pool | None = None) -> nx.Graph:
+def read_ties(
+    source: str | Path | pd.DataFrame | None,
+    pool: Pool | None = None,
+    *,
+    max_errors: int = DEFAULT_MAX_ERRORS,
+) -> nx.Graph:
     """Read the acquaintance edge list (see ``docs/formats.md``).
 
     Parameters
@@ -268,6 +303,9 @@ def read_ties(source: str | Path | pd.DataFrame | None, pool: Pool | None = None
     pool : Pool, optional
         When given, every id must be a candidate of the pool, and every
         candidate becomes a node.
+    max_errors : int
+        Every row is checked; the problems are raised together in one
+        :class:`TieError` that lists the first ``max_errors`` in full.
 
     Returns
     -------
@@ -279,7 +317,8 @@ def read_ties(source: str | Path | pd.DataFrame | None, pool: Pool | None = None
     ------
     TieError
         Missing columns, empty ids, self-ties, repeated pairs (in either
-        order), a strength that is not a number > 0, unknown ids.
+        order), a strength that is not a number > 0, unknown ids; all
+        problems of the file in one error.
 
     Examples
     --------
@@ -298,64 +337,52 @@ def read_ties(source: str | Path | pd.DataFrame | None, pool: Pool | None = None
     has_strength = "strength" in table.columns
     others = [c for c in table.columns if c not in ("a", "b", "strength")]
     seen: dict[frozenset[str], int] = {}
+    found = ErrorCollector(TieError, table.file, max_errors)
     for row, cells in table:
+        problems = len(found)
+
+        def bad(message: str, column: str, value: str, row: int = row) -> None:
+            found.add(TieError(message, file=table.file, row=row, column=column, value=value))
+
         for col in ("a", "b"):
             x = cells[col]
-            if not x:
-                raise TieError(
-                    "empty candidate id; every tie names two people",
-                    file=table.file,
-                    row=row,
-                    column=col,
-                    value=x,
-                )
-            if pool is not None and x not in pool:
-                raise TieError(
-                    "this id is not in the candidate table; fix the id or remove the row",
-                    file=table.file,
-                    row=row,
-                    column=col,
-                    value=x,
-                )
             too_long = _long_id(x)
-            if too_long:
-                raise TieError(too_long, file=table.file, row=row, column=col, value=x)
+            if not x:
+                bad("empty candidate id; every tie names two people", col, x)
+            elif too_long:
+                bad(too_long, col, x)
+            elif pool is not None and x not in pool:
+                bad("this id is not in the candidate table; fix the id or remove the row", col, x)
         a, b = cells["a"], cells["b"]
-        if a == b:
-            raise TieError(
-                "a person cannot be tied to themself; remove the row",
-                file=table.file,
-                row=row,
-                column="b",
-                value=b,
-            )
         key = frozenset((a, b))
-        if key in seen:
-            raise TieError(
+        if a and a == b:
+            bad("a person cannot be tied to themself; remove the row", "b", b)
+        elif a and b and key in seen:
+            bad(
                 f"the pair {shown(a)}-{shown(b)} is listed twice (first on row {seen[key]}, in "
-                "either order); "
-                "keep one row per pair",
-                file=table.file,
-                row=row,
-                column="b",
-                value=b,
+                "either order); keep one row per pair",
+                "b",
+                b,
             )
-        seen[key] = row
+        else:
+            seen[key] = row
         data: dict[str, object] = {}
         if has_strength:
             text = cells["strength"]
             s = 1.0 if text == "" else parse_number(text)
             if s is None or not math.isfinite(s) or not 0 < s <= MAX_NUMBER:
-                raise TieError(
+                bad(
                     f"strength must be a number > 0 and at most {MAX_NUMBER:g} (or empty for 1.0)",
-                    file=table.file,
-                    row=row,
-                    column="strength",
-                    value=text,
+                    "strength",
+                    text,
                 )
-            data["strength"] = s
+            else:
+                data["strength"] = s
+        if len(found) > problems:
+            continue
         for c in others:
             if cells[c]:
                 data[c] = cells[c]
         graph.add_edge(a, b, **data)
+    found.raise_if_any()
     return graph
