@@ -31,17 +31,23 @@ reproduce
 composition (an ``audit`` sheet, a JSON block, or ``<name>.audit.json``).
 
 Exit status: 0 success; 1 no composition (or one that breaks rules); 2 bad
-input, which ends with a one-line error naming the file, row, column and
-value, and no traceback. On a terminal, long solves show a progress bar
+input, which ends with an error naming the file, row, column and value (all
+the problems of a file at once; ``--max-errors`` lists more or fewer), and
+no traceback; 130 after Ctrl-C and 143 after SIGTERM. Ctrl-C (or SIGTERM)
+during ``solve``, ``recompose`` or ``renew`` stops the search within about a
+second and writes the best composition found until then, saying so; a
+second Ctrl-C ends at once. Files are written whole or not at all. On a terminal, long solves show a progress bar
 (elapsed time, best objective, bound and gap); ``--quiet`` hides it.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -160,7 +166,9 @@ def _parser() -> argparse.ArgumentParser:
             "Files: candidates as CSV or XLSX (id, name, organisation, sector, actor_type, "
             "skills, themes, availability, capacity, area, external, relevance:<network>), ties "
             "as CSV (a, b[, strength, kind]), networks as TOML (see docs/formats.md). "
-            "Exit status: 0 ok, 1 no composition or broken rules, 2 bad input."
+            "Exit status: 0 ok, 1 no composition or broken rules, 2 bad input, 130 stopped by "
+            "Ctrl-C and 143 by SIGTERM (a solve stopped so writes the best composition found "
+            "until then; files are written whole or not at all)."
         ),
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -329,6 +337,11 @@ def _solve(problem: Problem, args: argparse.Namespace) -> Result:
             language=args.language,
         )
 
+    print(
+        f"Composing (time limit {args.time_limit:g} s; Ctrl-C stops early and keeps the best "
+        "composition found) ...",
+        flush=True,
+    )
     if args.quiet or not sys.stdout.isatty():
         return run(None)
     with _ProgressBar(args.time_limit) as bar:
@@ -356,15 +369,13 @@ def _print_composition(problem: Problem, result: Result) -> None:
 def _cmd_demo(args: argparse.Namespace) -> int:
     problem = stevns(seed=0, n=args.n)
     print(problem.summary())
-    print(
-        f"\nComposing with time limit {args.time_limit:g} s, seed {args.seed}, {args.workers} workers ..."
-    )
+    print(f"\nSeed {args.seed}, {args.workers} workers.")
     result = _solve(problem, args)
     _print_composition(problem, result)
     print()
     print(result.summary())
     if result.composition is None:
-        return 1
+        return _interrupted_code(result) or 1
     violations = check(problem, result.composition)
     print(f"Independent check: {'passed' if not violations else f'{len(violations)} violation(s)'}")
     out = Path(args.out)
@@ -385,7 +396,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             compare_with={label: hand},
         )
         print(f"Wrote {files.workbook} and {files.html}")
-    return 0 if not violations else 1
+    return 1 if violations else _interrupted_code(result)
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -400,9 +411,25 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     print()
     print(result.summary())
     if result.composition is None:
-        return 1
+        return _interrupted_code(result) or 1
     _write(problem, result, args)
-    return 0
+    return _interrupted_code(result)
+
+
+#: Exit status after a stop by a signal (the shells' convention, 128 + signal number).
+EXIT_INTERRUPTED = {"SIGINT": 130, "SIGTERM": 143}
+
+
+def _interrupted_code(result: Result) -> int:
+    """0, or the exit status of a solve stopped early by Ctrl-C or SIGTERM (after saying so)."""
+    if result.interrupted is None:
+        return 0
+    how = "Ctrl-C" if result.interrupted == "SIGINT" else result.interrupted
+    if result.composition is None:
+        print(f"Interrupted by {how} before any composition was found; nothing written.")
+    else:
+        print(f"Interrupted by {how}: the file holds the best composition found until then.")
+    return EXIT_INTERRUPTED.get(result.interrupted, 130)
 
 
 def _write(problem: Problem, result: Result, args: argparse.Namespace) -> None:
@@ -467,9 +494,9 @@ def _cmd_recompose(args: argparse.Namespace) -> int:
     print()
     print(result.summary() if result.repair is None else f"Status: {result.status}")
     if result.composition is None:
-        return 1
+        return _interrupted_code(result) or 1
     _write(problem, result, args)
-    return 0
+    return _interrupted_code(result)
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
@@ -526,9 +553,9 @@ def _cmd_renew(args: argparse.Namespace) -> int:
     print()
     print(result.summary())
     if result.composition is None:
-        return 1
+        return _interrupted_code(result) or 1
     _write(problem, result, args)
-    return 0
+    return _interrupted_code(result)
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
@@ -593,11 +620,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         "renew": _cmd_renew,
         "reproduce": _cmd_reproduce,
     }
+    previous = _terminate_as_interrupt()
     try:
         return commands[args.command](args)
     except EvocomposeError as exc:
         print(f"evocompose: error: {exc}", file=sys.stderr)
         return 2
+    except _Terminated:
+        print("evocompose: stopped by SIGTERM; no file was written or changed", file=sys.stderr)
+        return EXIT_INTERRUPTED["SIGTERM"]
+    except KeyboardInterrupt:
+        print("evocompose: interrupted; no file was written or changed", file=sys.stderr)
+        return EXIT_INTERRUPTED["SIGINT"]
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(Exception):
+    """SIGTERM outside a solve (while reading or writing): end as quietly as Ctrl-C does."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _terminate_as_interrupt() -> signal.Handlers | Callable[..., object] | int | None:
+    """Make SIGTERM end the command with a message instead of silently (main thread only).
+
+    During a solve the solver's own handler takes over (it keeps the best
+    composition); outside it the command stops, and files are written
+    atomically, so nothing half-written is left.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    return previous if previous is not None else signal.SIG_DFL
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from evocompose.process import MembershipChange, Repair
 from evocompose.result import Result, SolveStatus
 from evocompose.solve import attach_audit, composition_data
 from evocompose.solvers.contract import SolveOptions
+from evocompose.solvers.stopping import run_stoppable
 from evocompose.wording import keeps, title
 
 if TYPE_CHECKING:
@@ -414,7 +415,11 @@ def recompose(
     )
     from evocompose.solvers.cpsat.repair import solve_nearest  # deferred: loads ortools
 
-    near = solve_nearest(pinned, previous, options, kept=accepted_pairs, uncounted=tuple(forced))
+    near, stopped = run_stoppable(
+        lambda: solve_nearest(
+            pinned, previous, options, kept=accepted_pairs, uncounted=tuple(forced)
+        )
+    )
     result = near.result
     if result.composition is not None:
         rescored = Result.scored(
@@ -442,7 +447,7 @@ def recompose(
             lang,
         )
         result = dataclasses.replace(rescored, repair=repair)
-    else:
+    elif stopped is None:
         found = diagnose_no_composition(
             pinned,
             result.status,
@@ -456,6 +461,8 @@ def recompose(
         if found is not None:
             status = SolveStatus.INFEASIBLE if found.feasible is False else result.status
             result = dataclasses.replace(result, status=status, diagnosis=found)
+    if stopped is not None:
+        result = dataclasses.replace(result, interrupted=stopped)
     return attach_audit(
         problem,
         result,

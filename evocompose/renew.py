@@ -46,6 +46,7 @@ from evocompose.process import Renewal
 from evocompose.result import Result, SolveStats, SolveStatus
 from evocompose.solve import attach_audit, composition_data
 from evocompose.solvers.contract import SolveOptions
+from evocompose.solvers.stopping import run_stoppable
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -361,37 +362,42 @@ def renew(
     def value(p: Problem, c: Composition) -> float:
         return weighted_total(p, evaluate(p, c)) - renewal_penalty(p, c, terms)
 
-    polished: Composition | None = None
-    spent = 0.0
-    if solver == "auto" and len(problem.networks) > 1:
-        phase = min(START_SHARE * time_limit, PER_NETWORK * len(problem.networks))
-        first = solve_sequential(
-            problem,
-            time_limit=0.9 * phase,
-            seed=seed,
-            workers=workers,
-            deterministic=deterministic,
-            solve_block=block,
-        )
-        if first is not None:
-            left = 0.1 * phase if deterministic else phase - (time.perf_counter() - start)
-            polished = improve_by_network(
+    def phases() -> tuple[Composition | None, Result]:
+        """The start by network (auto) and the full renewal model, stoppable by Ctrl-C."""
+        polished: Composition | None = None
+        spent = 0.0
+        if solver == "auto" and len(problem.networks) > 1:
+            phase = min(START_SHARE * time_limit, PER_NETWORK * len(problem.networks))
+            first = solve_sequential(
                 problem,
-                first,
-                time_limit=max(0.05, left),
+                time_limit=0.9 * phase,
                 seed=seed,
-                workers=1,
+                workers=workers,
                 deterministic=deterministic,
                 solve_block=block,
-                value_of=value,
             )
-        spent = phase
-    remaining = (
-        time_limit - spent
-        if deterministic
-        else max(0.1, time_limit - (time.perf_counter() - start))
-    )
-    final = solve_renewal(problem, options.replace(time_limit=remaining, hint=polished), terms)
+            if first is not None:
+                left = 0.1 * phase if deterministic else phase - (time.perf_counter() - start)
+                polished = improve_by_network(
+                    problem,
+                    first,
+                    time_limit=max(0.05, left),
+                    seed=seed,
+                    workers=1,
+                    deterministic=deterministic,
+                    solve_block=block,
+                    value_of=value,
+                )
+            spent = phase
+        remaining = (
+            time_limit - spent
+            if deterministic
+            else max(0.1, time_limit - (time.perf_counter() - start))
+        )
+        final = solve_renewal(problem, options.replace(time_limit=remaining, hint=polished), terms)
+        return polished, final
+
+    (polished, final), stopped = run_stoppable(phases)
     chosen, status = final.composition, final.status
     if (
         polished is not None
@@ -413,7 +419,7 @@ def renew(
             stats=final.stats,
         )
         base: Diagnosis | None = None
-        if final.status is SolveStatus.INFEASIBLE and terms.keep:
+        if stopped is None and final.status is SolveStatus.INFEASIBLE and terms.keep:
             plain = find_feasible(problem, options.replace(time_limit=min(5.0, time_limit)))
             if plain.status is SolveStatus.FEASIBLE:
                 kept = ", ".join(f"{n} {lo}" for n, (_, lo, _) in terms.keep.items())
@@ -430,7 +436,7 @@ def renew(
                     source="cpsat",
                     language=lang,
                 )
-        if base is None:
+        if base is None and stopped is None:
             base = diagnose_no_composition(
                 problem,
                 final.status,
@@ -474,6 +480,8 @@ def renew(
             language=lang,
         )
         result = dataclasses.replace(result, renewal=record)
+    if stopped is not None:
+        result = dataclasses.replace(result, interrupted=stopped)
     return attach_audit(
         problem,
         result,

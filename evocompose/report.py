@@ -33,6 +33,7 @@ from evocompose.check import Violation, check
 from evocompose.compare import Scorecard, compare, with_best_slots
 from evocompose.composition import Composition
 from evocompose.errors import EvocomposeError
+from evocompose.io._atomic import atomic_path
 from evocompose.objective import breakdown
 from evocompose.result import Result, SolveStatus
 from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
@@ -462,9 +463,8 @@ def _write_workbook(
             ws.add_image(img, f"A{at + 1}")
             at += int(img.height / 20) + 3
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
 
 
 _CSS = """
@@ -532,9 +532,8 @@ def _write_html(
         f"<body>{''.join(body)}</body></html>\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
 
 
 def report(

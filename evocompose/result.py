@@ -219,6 +219,11 @@ class Result:
         The changes :func:`evocompose.recompose` made, with their reasons.
     renewal : Renewal or None
         How a :func:`evocompose.renew` round relates to the earlier ones.
+    interrupted : str or None
+        ``"SIGINT"`` (Ctrl-C, or a notebook's interrupt button) or
+        ``"SIGTERM"`` when the solve was stopped early by that signal: the
+        composition is then the best found until then, as at a time limit.
+        ``None`` when it ran to its end.
     """
 
     status: SolveStatus
@@ -241,6 +246,7 @@ class Result:
     diagnosis: Diagnosis | None = None
     repair: Repair | None = None
     renewal: Renewal | None = None
+    interrupted: str | None = None
 
     def __hash__(self) -> int:
         return hash((self.status, self.composition, self.objective))
@@ -324,6 +330,16 @@ class Result:
         if self.gap is not None:
             lines.append(f"Gap: {self.gap:.2%}")
         lines.append(f"Runtime: {self.runtime:.2f} s")
+        if self.interrupted is not None:
+            how = "Ctrl-C" if self.interrupted == "SIGINT" else self.interrupted
+            lines.append(
+                f"Stopped early by {how}: "
+                + (
+                    "this is the best composition found until then."
+                    if self.composition is not None
+                    else "no composition had been found yet."
+                )
+            )
         if self.terms:
             lines.append("Terms (raw value × weight = contribution):")
             for t, v in self.terms.items():

@@ -108,7 +108,11 @@ def solve(
     problem : Problem
     time_limit : float
         Wall-clock seconds (model building included); the best composition
-        found so far is returned when it runs out.
+        found so far is returned when it runs out, or earlier on Ctrl-C
+        (SIGINT, a notebook's interrupt button) or SIGTERM: every backend
+        then stops within about a second, ``result.interrupted`` names the
+        signal and no diagnosis is run. A second Ctrl-C raises
+        :class:`KeyboardInterrupt` at once.
     seed : int
         Random seed of the backend.
     workers : int
@@ -193,7 +197,7 @@ def solve(
         hint=hint,
     )
     result = get_backend(solver).run(problem, options)
-    if result.composition is None and diagnose:
+    if result.composition is None and diagnose and result.interrupted is None:
         budget = max(DIAGNOSIS_TIME, time_limit) if diagnose is True else float(diagnose)
         found = diagnose_no_composition(
             problem,

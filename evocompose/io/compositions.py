@@ -20,6 +20,7 @@ from evocompose.errors import (
     shown,
 )
 from evocompose.fields import PERSONAL_FIELDS, SLOT_RE
+from evocompose.io._atomic import atomic_path
 from evocompose.io._boundary import boundary
 from evocompose.io._table import decode_text, read_table
 from evocompose.io.networks import loads_json
@@ -161,10 +162,11 @@ def write_composition(
     csv_dialect_of(csv_dialect)
     suffix = path.suffix.lower()
     if suffix == ".json":
-        path.write_text(
-            composition_to_json(composition, problem, pseudonymise=pseudonymise, audit=audit),
-            encoding="utf-8",
-        )
+        with atomic_path(path) as tmp:
+            tmp.write_text(
+                composition_to_json(composition, problem, pseudonymise=pseudonymise, audit=audit),
+                encoding="utf-8",
+            )
         return path
     if suffix not in (".csv", ".xlsx"):
         raise CompositionError(
@@ -176,7 +178,8 @@ def write_composition(
         return _write_table(frame, path, numeric=("relevance",), sheets=sheets)
     _write_table(frame, path, numeric=("relevance",), csv_dialect=csv_dialect)
     if audit is not None:
-        audit_path(path).write_text(audit.to_json(), encoding="utf-8")
+        with atomic_path(audit_path(path)) as tmp:
+            tmp.write_text(audit.to_json(), encoding="utf-8")
     return path
 
 

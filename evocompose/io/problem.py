@@ -24,6 +24,7 @@ from evocompose.errors import (
     shown,
 )
 from evocompose.fields import BUILTIN_FIELDS, PERSONAL_FIELDS, RELEVANCE_PREFIX
+from evocompose.io._atomic import atomic_path
 from evocompose.io._boundary import boundary
 from evocompose.io._table import cell_text, neutralise
 from evocompose.io.dissimilarity import read_dissimilarity_with_source
@@ -330,7 +331,8 @@ def _write_table(
                     cell.data_type = "s"
                     line.append(cell)
                 sheet.append(line)
-        wb.save(path)
+        with atomic_path(path) as tmp:
+            wb.save(tmp)
     elif suffix == ".csv":
         if sheets:
             raise EvocomposeError(
@@ -342,7 +344,7 @@ def _write_table(
                 [c.replace(".", decimal) if j in num else c for j, c in enumerate(rec)]
                 for rec in rows
             ]
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, delimiter=separator)
             writer.writerow([neutralise(h) for h in header])
             writer.writerows([neutralise(c) for c in rec] for rec in rows)

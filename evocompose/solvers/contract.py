@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from evocompose.errors import SolverError
 from evocompose.result import Progress, Result
+from evocompose.solvers.stopping import run_stoppable
 
 if TYPE_CHECKING:
     from evocompose.composition import Composition
@@ -183,9 +184,17 @@ class Backend(ABC):
         """Solve a problem this backend supports (see :meth:`run`)."""
 
     def run(self, problem: Problem, options: SolveOptions) -> Result:
-        """Refuse an unsupported problem (:func:`require_support`), then :meth:`solve`."""
+        """Refuse an unsupported problem (:func:`require_support`), then :meth:`solve`.
+
+        The solve runs under :func:`~evocompose.solvers.stopping.run_stoppable`:
+        Ctrl-C (SIGINT) or SIGTERM ends it within about a second with the
+        best composition found, and ``result.interrupted`` names the signal.
+        """
         require_support(self, problem)
-        return self.solve(problem, options)
+        result, signal_name = run_stoppable(lambda: self.solve(problem, options))
+        if signal_name is not None:
+            result = dataclasses.replace(result, interrupted=signal_name)
+        return result
 
 
 def require_support(backend: Backend, problem: Problem) -> None:

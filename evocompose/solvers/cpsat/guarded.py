@@ -33,6 +33,7 @@ from evocompose.diagnosis import RuleRef
 from evocompose.errors import SolverError
 from evocompose.result import SolveStatus
 from evocompose.solvers.contract import SolveOptions
+from evocompose.solvers.stopping import cpsat_watch
 
 from .model import CpsatModel, IntVar, deterministic_wall
 from .rules import BUILD_ORDER, RULES, _allowed_by_eligibility, build_model
@@ -272,7 +273,8 @@ def solve_assuming(
     model.clear_assumptions()
     model.add_assumptions([gm.literal[r] for r in chosen])
     solver = _solver(options.time_limit, options.seed, options.workers, options.deterministic)
-    code = solver.solve(model)
+    with cpsat_watch(solver):
+        code = solver.solve(model)
     model.clear_assumptions()
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     seconds = time.perf_counter() - start
@@ -296,7 +298,8 @@ def find_feasible(problem: Problem, options: SolveOptions) -> Outcome:
     start = time.perf_counter()
     m = build_model(problem, cuts=False)
     solver = _solver(options.time_limit, options.seed, options.workers, options.deterministic)
-    code = solver.solve(m.model)
+    with cpsat_watch(solver):
+        code = solver.solve(m.model)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     comp = m.composition(solver) if status is SolveStatus.FEASIBLE else None
     return Outcome(status, (), comp, time.perf_counter() - start)

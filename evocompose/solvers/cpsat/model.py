@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from evocompose.composition import Composition
+from evocompose.solvers.stopping import cpsat_watch
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -296,7 +297,8 @@ class CpsatModel:
         else:
             solver.parameters.max_time_in_seconds = max(0.01, time_limit)
         solver.parameters.num_workers = 1
-        code = solver.solve(trial)
+        with cpsat_watch(solver):
+            code = solver.solve(trial)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         self.model.clear_hints()

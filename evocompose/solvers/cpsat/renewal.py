@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 
 from evocompose.result import Result, SolveStats
 from evocompose.solvers.contract import SolveOptions, require_support
+from evocompose.solvers.stopping import cpsat_watch
 
 from .model import CpsatModel
 from .rules import build_model
@@ -117,7 +118,8 @@ def solve_renewal(problem: Problem, options: SolveOptions, extra: RenewalTerms) 
         len(m.model.proto.variables),
         options.deterministic,
     )
-    code = solver.solve(m.model)
+    with cpsat_watch(solver):
+        code = solver.solve(m.model)
     status = _STATUS.get(code, _STATUS[cp_model.UNKNOWN])
     comp = m.composition(solver) if status.has_solution else None
     details: dict[str, float | None] = {

@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model
 from evocompose.composition import Composition
 from evocompose.result import PhaseStats, Result, SolveStats, SolveStatus
 from evocompose.solvers.contract import SolveOptions, require_support
+from evocompose.solvers.stopping import cpsat_watch
 
 from .model import CpsatModel
 from .rules import build_model
@@ -89,7 +90,8 @@ def _stage(
         len(m.model.proto.variables),
         options.deterministic,
     )
-    code = solver.solve(m.model)
+    with cpsat_watch(solver):
+        code = solver.solve(m.model)
     return _STATUS.get(code, SolveStatus.UNKNOWN), solver
 
 

@@ -23,6 +23,7 @@ from evocompose.errors import SolverError, shown
 from evocompose.objective import evaluate, weighted_total
 from evocompose.result import PhaseStats, Progress, Result, SolveStats, SolveStatus
 from evocompose.solvers.contract import Backend, ProgressFn, SolveOptions, require_support
+from evocompose.solvers.stopping import cpsat_watch
 from evocompose.vocabulary import TERM_NAMES
 
 from .model import CpsatModel, deterministic_wall
@@ -252,7 +253,8 @@ def solve_cpsat(
     budget = opts.time_limit if opts.deterministic else opts.time_limit - build
     solver = _configured(m, budget, opts)
     rec = _Recorder(start, SCALE, opts.on_progress)
-    code = solver.solve(m.model, rec)
+    with cpsat_watch(solver):
+        code = solver.solve(m.model, rec)
     _refuse_invalid(m.model, code)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     runtime = time.perf_counter() - start
@@ -323,7 +325,8 @@ def _solve_lexicographic(
             m.add_hint(comp, deterministic=opts.deterministic)
         solver = _configured(m, budget, opts)
         rec = _Recorder(start, SCALE, opts.on_progress)
-        code = solver.solve(m.model, rec)
+        with cpsat_watch(solver):
+            code = solver.solve(m.model, rec)
         _refuse_invalid(m.model, code)
         st = _STATUS.get(code, SolveStatus.UNKNOWN)
         history += rec.history

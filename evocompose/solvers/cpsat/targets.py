@@ -45,6 +45,7 @@ from evocompose.composition import Composition
 from evocompose.errors import SolverError
 from evocompose.result import PhaseStats, Result, SolveStats, SolveStatus
 from evocompose.solvers.contract import SolveOptions, require_support
+from evocompose.solvers.stopping import cpsat_watch
 from evocompose.vocabulary import TERM_NAMES
 
 from .model import CpsatModel, IntVar
@@ -406,7 +407,8 @@ class TargetModel:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, time_limit)
         solver.parameters.num_workers = 1
-        code = solver.solve(trial)
+        with cpsat_watch(solver):
+            code = solver.solve(trial)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         self.remember(composition, solver.response_proto.solution)
@@ -538,7 +540,8 @@ class TargetModel:
             self._hint(comp if comp is not None else hint, budget / 2)
             solver = self._solver(budget, options)
             t0 = time.perf_counter()
-            code = solver.solve(model)
+            with cpsat_watch(solver):
+                code = solver.solve(model)
             st = _STATUS.get(code, SolveStatus.UNKNOWN)
             seconds = time.perf_counter() - t0
             if not st.has_solution:
@@ -614,7 +617,8 @@ class TargetModel:
         budget = max(0.05, options.time_limit - (time.perf_counter() - start))
         solver = self._solver(budget, options)
         collector = _Collector(m, limit)
-        code = solver.solve(target, collector)
+        with cpsat_watch(solver):
+            code = solver.solve(target, collector)
         model.clear_objective()
         status = _STATUS.get(code, SolveStatus.UNKNOWN)
         found = list(collector.found)

@@ -48,6 +48,7 @@ from evocompose.result import Progress, Result, SolveStats, SolveStatus
 from evocompose.solvers.contract import Backend, SolveOptions, require_support
 from evocompose.solvers.cpsat.solve import BACKEND as CPSAT
 from evocompose.solvers.cpsat.solve import solve_cpsat
+from evocompose.solvers.stopping import requested as stop_requested
 
 from . import mdgp_backend
 from .lns import lns_step
@@ -202,7 +203,7 @@ def _search(
     while True:
         if max_iterations is not None and it >= max_iterations:
             break
-        if (it & 15) == 0 and time.perf_counter() >= deadline:
+        if (it & 15) == 0 and (time.perf_counter() >= deadline or stop_requested()):
             break
         phase = it % cycle
         if phase == 0 and it > 0:

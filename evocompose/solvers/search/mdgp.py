@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from evocompose.solvers.stopping import requested as stop_requested
+
 __all__ = ["MDGPResult", "mdgp_value", "solve_mdgp"]
 
 _PARAMS: dict[str, float] = {
@@ -133,7 +135,7 @@ class _Time:
         return self.time_up()
 
     def time_up(self) -> bool:
-        return time.perf_counter() >= self.deadline
+        return time.perf_counter() >= self.deadline or stop_requested()
 
     def fraction_used(self) -> float:
         """Share of the budget used: iterations when capped by them, else time."""
