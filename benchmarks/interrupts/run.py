@@ -125,6 +125,14 @@ def main() -> None:
         and not r["traceback"]
         and r["status"] == (130 if r["signal"] == "SIGINT" else 143)
     )
+    early = sum(
+        1
+        for r in rows
+        if r["none found yet"]
+        and not r["written"]
+        and not r["traceback"]
+        and r["status"] == (130 if r["signal"] == "SIGINT" else 143)
+    )
     exits = sorted(float(r["exit s"]) for r in rows)  # type: ignore[arg-type]
     load = os.getloadavg()[0]
     text = "\n".join(
