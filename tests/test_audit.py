@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import random
 import subprocess
@@ -11,9 +12,17 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import evocompose as evo
-from evocompose.audit import Audit, composition_digest, problem_fingerprint, software_versions
+from evocompose.audit import (
+    Audit,
+    canonical_content,
+    composition_digest,
+    problem_fingerprint,
+    software_versions,
+)
 from evocompose.io import read_audit, write_composition
 from evocompose.reproduce import reproduce
 
@@ -52,6 +61,48 @@ def test_fingerprint_ignores_the_order_of_sets(stevns: evo.Problem) -> None:
     base = problem_fingerprint(stevns)
     for seed in range(3):
         assert problem_fingerprint(_shuffled(stevns, seed)) == base
+
+
+#: Ids a JSON text must escape or that sort differently by code point than by eye.
+AWKWARD_IDS = ["a", "B", "é", "Ø1", 'q"uote', "back\\slash", "10", "9", "ab", "a b", "日本"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edges=st.lists(
+        st.tuples(
+            st.sampled_from(AWKWARD_IDS),
+            st.sampled_from(AWKWARD_IDS),
+            st.sampled_from([None, 1.0, 2.5, "x"]),
+        ),
+        max_size=40,
+    )
+)
+def test_fast_fingerprint_is_the_digest_of_the_canonical_text(
+    edges: list[tuple[str, str, object]],
+) -> None:
+    """The fast path digests exactly ``json.dumps(canonical_content(problem))``."""
+    pool = evo.Pool(
+        tuple(
+            evo.Candidate(id=i, name="n", organisation="o", sector="s", actor_type="civil")
+            for i in AWKWARD_IDS
+        )
+    )
+    ties = nx.Graph()
+    for a, b, value in edges:
+        if a == b:
+            continue
+        data = (
+            {}
+            if value is None
+            else ({"strength": value} if value != "x" else {"kind": "x", "strength": 1.0})
+        )
+        ties.add_edge(a, b, **data)
+    problem = evo.Problem(pool, (evo.NetworkSpec("a", min_size=0, max_size=3),), ties)
+    text = json.dumps(
+        canonical_content(problem), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    assert problem_fingerprint(problem) == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def test_fingerprint_is_the_same_in_another_process(stevns: evo.Problem) -> None:

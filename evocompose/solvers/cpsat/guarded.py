@@ -35,7 +35,7 @@ from evocompose.result import SolveStatus
 from evocompose.solvers.contract import SolveOptions
 from evocompose.solvers.stopping import cpsat_watch
 
-from .model import CpsatModel, IntVar, deterministic_wall
+from .model import BuildOutOfTime, CpsatModel, IntVar, deterministic_wall
 from .rules import BUILD_ORDER, RULES, _allowed_by_eligibility, build_model
 
 if TYPE_CHECKING:
@@ -293,10 +293,15 @@ def find_feasible(problem: Problem, options: SolveOptions) -> Outcome:
     """Any composition of ``problem`` (no objective), or a proof that none exists.
 
     Builds the ordinary model (:func:`~evocompose.solvers.cpsat.rules.build_model`)
-    without objective terms; CP-SAT then stops at the first composition.
+    without objective terms; CP-SAT then stops at the first composition. A
+    model that cannot be built within 80 % of the time limit gives UNKNOWN.
     """
     start = time.perf_counter()
-    m = build_model(problem, cuts=False)
+    deadline = None if options.deterministic else start + 0.8 * options.time_limit
+    try:
+        m = build_model(problem, cuts=False, deadline=deadline)
+    except BuildOutOfTime:  # too large to even build in the time given: no answer
+        return Outcome(SolveStatus.UNKNOWN, (), None, time.perf_counter() - start)
     solver = _solver(options.time_limit, options.seed, options.workers, options.deterministic)
     with cpsat_watch(solver):
         code = solver.solve(m.model)

@@ -17,6 +17,7 @@ and sorted tag order only; no iteration over Python sets of strings.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from ortools.sat.python import cp_model
 
 from evocompose.composition import Composition
 from evocompose.solvers.stopping import cpsat_watch
+from evocompose.solvers.stopping import requested as stop_requested
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -73,6 +75,23 @@ class CountEncoding:
     upper: int
 
 
+#: Pair variables created between two looks at the clock while building.
+CHECK_EVERY = 4096
+
+
+class BuildOutOfTime(Exception):
+    """The model was not finished within its deadline (or a stop was requested).
+
+    Internal: :func:`~evocompose.solvers.cpsat.solve.solve_cpsat` turns it
+    into an UNKNOWN result that says how far building got.
+    """
+
+    def __init__(self, variables: int, pairs: int) -> None:
+        super().__init__(f"{variables:,} member variables and {pairs:,} pair variables built")
+        self.variables = variables
+        self.pairs = pairs
+
+
 @dataclass
 class CpsatModel:
     """A CP-SAT model of a :class:`~evocompose.Problem` with handles on its variables.
@@ -111,8 +130,22 @@ class CpsatModel:
     _size_onehot: dict[int, list[tuple[int, IntVar]]] = field(default_factory=dict)
     _nonempty: dict[int, IntVar] = field(default_factory=dict)
     _pairs: dict[tuple[int, int, int], IntVar] = field(default_factory=dict)
+    #: Wall-clock moment (``time.perf_counter``) by which building must be done (``None``: none).
+    deadline: float | None = None
 
     # ----------------------------------------------------------- helpers
+    def check_time(self) -> None:
+        """Raise :class:`BuildOutOfTime` when the deadline has passed or a stop was requested.
+
+        Only a model built with a deadline is ever abandoned.
+
+        Called while the model grows (every :data:`CHECK_EVERY` pair
+        variables, after each rule and term), so that a model too large for
+        the budget (millions of ties) is abandoned instead of overrunning it.
+        """
+        if self.deadline is not None and (stop_requested() or time.perf_counter() > self.deadline):
+            raise BuildOutOfTime(len(self.x), len(self._pairs))
+
     def var(self, i: int, g: int) -> IntVar | None:
         """``x[i, g]`` or ``None`` when candidate ``i`` is not eligible for network ``g``."""
         return self.x.get((i, g))
@@ -165,6 +198,8 @@ class CpsatModel:
         self.model.add_implication(p, xi)
         self.model.add_implication(p, xj)
         self._pairs[key] = p
+        if len(self._pairs) % CHECK_EVERY == 0:
+            self.check_time()
         return p
 
     def existing_count_encoding(self, g: int, key: str) -> CountEncoding | None:

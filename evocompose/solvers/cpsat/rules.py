@@ -378,8 +378,19 @@ BUILD_ORDER: tuple[str, ...] = (
 )
 
 
-def build_model(problem: Problem, *, cuts: bool | None = None, hinted: bool = False) -> CpsatModel:
+def build_model(
+    problem: Problem,
+    *,
+    cuts: bool | None = None,
+    hinted: bool = False,
+    deadline: float | None = None,
+) -> CpsatModel:
     """Variables and every hard rule of ``problem`` (no objective yet).
+
+    With a ``deadline`` (a ``time.perf_counter`` moment) building raises
+    :class:`~evocompose.solvers.cpsat.model.BuildOutOfTime` once it passes
+    it (checked after each rule and while pair variables are made), and so
+    do the objective terms built on the model afterwards.
 
     ``cuts`` is stored on the model for the objective terms (see
     :class:`CpsatModel`). ``None`` means on for models of at most
@@ -398,7 +409,7 @@ def build_model(problem: Problem, *, cuts: bool | None = None, hinted: bool = Fa
     >>> len(m.x)
     12
     """
-    m = CpsatModel(problem, cp_model.CpModel())
+    m = CpsatModel(problem, cp_model.CpModel(), deadline=deadline)
     used = set(problem.active_rules())
     active = [r for r in BUILD_ORDER if r in used]
     domains = [RULES[r].allows for r in active if RULES[r].allows is not None]
@@ -409,6 +420,7 @@ def build_model(problem: Problem, *, cuts: bool | None = None, hinted: bool = Fa
         build = RULES[r].build
         if build is not None:
             build(m)
+            m.check_time()
     return m
 
 

@@ -24,9 +24,10 @@ from evocompose.objective import evaluate, weighted_total
 from evocompose.result import PhaseStats, Progress, Result, SolveStats, SolveStatus
 from evocompose.solvers.contract import Backend, ProgressFn, SolveOptions, require_support
 from evocompose.solvers.stopping import cpsat_watch
+from evocompose.solvers.stopping import requested as stop_requested
 from evocompose.vocabulary import TERM_NAMES
 
-from .model import CpsatModel, deterministic_wall
+from .model import BuildOutOfTime, CpsatModel, deterministic_wall
 from .rules import RULES, add_change_limit, build_model
 from .terms import MAX_DISSIMILARITY_N, SCALE, TERMS, Lin, build_terms, scaled_expr, total_form
 
@@ -237,11 +238,17 @@ def solve_cpsat(
     opts = options if options is not None else SolveOptions()
     require_support(BACKEND, problem)
     start = time.perf_counter()
-    m = build_model(problem, cuts=cuts, hinted=opts.hint is not None)
-    if base is not None and max_changes is not None:
-        add_change_limit(m, base, max_changes)
-    order = tuple(t for t in problem.weights.order if t in TERM_NAMES)
-    forms = build_terms(m)
+    # building may use most of a wall-clock budget, never more (deterministic: no deadline)
+    deadline = None if opts.deterministic else start + BUILD_SHARE * opts.time_limit
+    try:
+        m = build_model(problem, cuts=cuts, hinted=opts.hint is not None, deadline=deadline)
+        if base is not None and max_changes is not None:
+            add_change_limit(m, base, max_changes)
+        order = tuple(t for t in problem.weights.order if t in TERM_NAMES)
+        forms = build_terms(m)
+        m.check_time()
+    except BuildOutOfTime as out:
+        return _unbuilt(problem, opts, start, out)
     if opts.hint is not None:
         m.add_hint(opts.hint, deterministic=opts.deterministic)
     build = time.perf_counter() - start
@@ -289,6 +296,35 @@ def solve_cpsat(
             proven_bound=proven,
             solver_objective=solver_objective,
             objective_mismatch=mismatch,
+        ),
+    )
+
+
+#: Share of a wall-clock budget the model may take to build before the solve gives up on it.
+BUILD_SHARE = 0.8
+
+
+def _unbuilt(problem: Problem, opts: SolveOptions, start: float, out: BuildOutOfTime) -> Result:
+    """The answer when the model could not be built in time: no composition, and why."""
+    why = (
+        "stopped on request while building the model"
+        if stop_requested()
+        else f"the model did not fit in {BUILD_SHARE:.0%} of the {opts.time_limit:g} s budget "
+        f"({out}); give more time, or use solver='search', which takes any size"
+    )
+    return Result.scored(
+        problem,
+        SolveStatus.UNKNOWN,
+        None,
+        runtime=time.perf_counter() - start,
+        seed=opts.seed,
+        workers=opts.workers,
+        deterministic=opts.deterministic,
+        solver=SOLVER_NAME,
+        stats=SolveStats(
+            path="cpsat (model not built)",
+            build_seconds=time.perf_counter() - start,
+            details={"not_built": why},
         ),
     )
 
