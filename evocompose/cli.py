@@ -13,6 +13,9 @@ solve
     Compose from files and write the composition (CSV, XLSX or JSON).
 check
     Check a composition (e.g. a hand-picked one) against every rule.
+compare
+    Score two or more compositions side by side (``LABEL=FILE`` each), in
+    plain words, in Danish or English; ``--out`` also writes a workbook.
 report
     Write the steering group's report of a composition (workbook and HTML,
     Danish or English), optionally against other compositions.
@@ -55,6 +58,7 @@ from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
 from evocompose.check import check
+from evocompose.compare import compare
 from evocompose.datasets import stevns
 from evocompose.diagnose import diagnose
 from evocompose.errors import DEFAULT_MAX_ERRORS, EvocomposeError
@@ -64,7 +68,7 @@ from evocompose.io import load_problem, read_audit, read_composition, write_comp
 from evocompose.io.problem import CSV_DIALECTS, write_table
 from evocompose.recompose import recompose
 from evocompose.renew import renew
-from evocompose.report import report
+from evocompose.report import number, report, yardstick_label
 from evocompose.reproduce import reproduce
 from evocompose.result import Progress
 from evocompose.solve import solve
@@ -214,6 +218,30 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="name organisations in the messages (personal data; by default members are named "
         "by id only)",
+    )
+
+    cmp_ = sub.add_parser(
+        "compare", help="score compositions side by side (e.g. hand-picked against composed)"
+    )
+    _add_inputs(cmp_)
+    cmp_.add_argument(
+        "compositions",
+        nargs="+",
+        metavar="LABEL=FILE",
+        help="a composition and its column title, e.g. styregruppen=forslag.xlsx (two or more)",
+    )
+    cmp_.add_argument("--language", choices=("da", "en"), default="en")
+    cmp_.add_argument("--out", default=None, help="also write the scorecard as a workbook (.xlsx)")
+    cmp_.add_argument(
+        "--null-samples",
+        type=int,
+        default=200,
+        help="random compositions for the percentiles (0 skips them; default %(default)s)",
+    )
+    cmp_.add_argument(
+        "--show-names",
+        action="store_true",
+        help="name organisations in the rule messages (personal data; ids only by default)",
     )
 
     diag = sub.add_parser("diagnose", help="why the networks cannot be composed, what to relax")
@@ -580,6 +608,88 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _labelled(items: Sequence[str], flag: str) -> list[tuple[str, str]]:
+    """``LABEL=FILE`` arguments as pairs, or a clear error naming the bad one."""
+    out = []
+    for item in items:
+        label, sep, file = item.partition("=")
+        if not sep or not label.strip() or not file.strip():
+            raise EvocomposeError(
+                f"write {flag} as LABEL=FILE, e.g. styregruppen=forslag.xlsx",
+                column=flag,
+                value=item,
+            )
+        out.append((label.strip(), file.strip()))
+    return out
+
+
+def _figure(value: object, lang: str) -> str:
+    """A scorecard value as the language writes it, without trailing zeros."""
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if v != v:  # NaN: not measured
+        return ""
+    digits = 0 if v.is_integer() else 3
+    text = number(v, lang, digits)
+    mark = "," if lang == "da" else "."
+    return text.rstrip("0").rstrip(mark) if mark in text else text
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    pairs = _labelled(args.compositions, "compositions")
+    if len(pairs) < 2:
+        raise EvocomposeError(
+            "compare needs two or more compositions, e.g. styregruppen=forslag.xlsx "
+            "evocompose=composition.xlsx",
+            column="compositions",
+            value=args.compositions,
+        )
+    if args.null_samples < 0:
+        raise EvocomposeError(
+            "--null-samples must be 0 or more", column="--null-samples", value=args.null_samples
+        )
+    comps = {label: _read(file, problem, args) for label, file in pairs}
+    card = compare(problem, comps, null_samples=args.null_samples, show_names=args.show_names)
+    lang = args.language
+    frame = card.frame.rename(index=lambda r: yardstick_label(str(r), lang))
+    text = frame.map(lambda v: _figure(v, lang)).to_string()
+    print(text)
+    for label, nets in card.filled_slots.items():
+        print(
+            f"{label}: no meeting slot given for {', '.join(nets)}; judged at the slot most of "
+            "its members are free"
+            if lang == "en"
+            else f"{label}: intet mødetidspunkt angivet for {', '.join(nets)}; vurderet ved det "
+            "tidspunkt, hvor flest af medlemmerne kan"
+        )
+    for label, found in card.violations.items():
+        if found:
+            print(
+                f"{label}: {len(found)} " + ("regelbrud:" if lang == "da" else "rule violation(s):")
+            )
+            for v in found[:10]:
+                print(f"  [{v.rule}] {v.message}")
+            if len(found) > 10:
+                print(f"  ... {len(found) - 10} more")
+    best = card.best()
+    wins = {label: int((best == label).sum()) for label in card.labels}
+    print()
+    rows = len(card.frame)
+    line = (
+        "{label}: bedst på {n} af {rows} mål"
+        if args.language == "da"
+        else ("{label}: best on {n} of {rows} yardsticks")
+    )
+    print("; ".join(line.format(label=label, n=n, rows=rows) for label, n in wins.items()))
+    if args.out:
+        path = card.to_excel(args.out)
+        print(f"Wrote {path}")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     problem = _load(args)
     comp = _read(args.composition, problem, args)
@@ -614,6 +724,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "solve": _cmd_solve,
         "check": _cmd_check,
         "report": _cmd_report,
+        "compare": _cmd_compare,
         "diagnose": _cmd_diagnose,
         "recompose": _cmd_recompose,
         "explain": _cmd_explain,

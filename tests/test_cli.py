@@ -98,3 +98,34 @@ def test_progress_bar_only_on_a_terminal(
     args = ["solve", *INPUTS, "--time-limit", "3", "--out", str(out), "--solver", "search"]
     main(args)  # stdout is captured here, not a terminal: no bar
     assert "composing" not in capsys.readouterr().out
+
+
+def test_compare_puts_compositions_side_by_side_in_plain_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    problem = evo.datasets.stevns(seed=0)
+    hand = evo.handpick(problem, "snowball", seed=0)
+    members_only = evo.Composition(hand.members)  # no slots: judged at the best slot
+    a = evo.write_composition(members_only, tmp_path / "forslag.csv")
+    b = evo.write_composition(evo.handpick(problem, "prominent", seed=0), tmp_path / "b.xlsx")
+    out = tmp_path / "scorecard.xlsx"
+    args = ["compare", *INPUTS, f"styregruppen={a}", f"grådig={b}", "--null-samples", "10"]
+    assert main([*args, "--language", "da", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "sektor-mangfoldighed (Blau, 0-1, gennemsnit)" in text
+    assert "styregruppen" in text and "grådig" in text and "bedst på" in text
+    assert "intet mødetidspunkt angivet" in text
+    assert out.exists()
+    assert main([*args, "--language", "en"]) == 0
+    assert "sector diversity" in capsys.readouterr().out.lower()
+
+
+@pytest.mark.parametrize(
+    "given", [["only=x.csv"], ["no-equals-sign", "b=x.csv"], ["=x.csv", "b=x.csv"]]
+)
+def test_compare_refuses_unclear_arguments(
+    given: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["compare", *INPUTS, *given]) == 2
+    err = capsys.readouterr().err
+    assert "LABEL=FILE" in err or "two or more" in err
