@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from evocompose.data import Candidate, NetworkSpec, Problem
 
 __all__ = [
-    "CUT_MODEL",
     "BUILD_ORDER",
+    "CUT_MODEL",
     "CUT_MODEL_UNHINTED",
     "RULES",
     "RuleImpl",
