@@ -11,6 +11,7 @@ The flow is Data -> Problem -> Solver -> Composition -> Metrics/Report:
 from __future__ import annotations
 
 from evocompose import datasets, metrics
+from evocompose.bounds import ClosedFormBound, closed_form_bound
 from evocompose.check import Violation, check, check_report
 from evocompose.compare import Scorecard, compare
 from evocompose.composition import Composition
@@ -54,6 +55,7 @@ __all__ = [
     "Candidate",
     "CandidateError",
     "Change",
+    "ClosedFormBound",
     "Composition",
     "CompositionError",
     "EvocomposeError",
@@ -81,6 +83,7 @@ __all__ = [
     "__version__",
     "check",
     "check_report",
+    "closed_form_bound",
     "compare",
     "datasets",
     "handpick",

@@ -35,9 +35,10 @@ LAYERS: dict[str, int] = {
     # 2: data and composition
     "evocompose.data": 2,
     "evocompose.composition": 2,
-    # 3: the independent yardstick
+    # 3: the independent yardstick, and facts about a problem (closed-form bounds)
     "evocompose.objective": 3,
     "evocompose.check": 3,
+    "evocompose.bounds": 3,
     # 4: results
     "evocompose.result": 4,
     # 5: solvers
