@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest docs fuzz mutate bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "evocompose needs Python >= 3.11")'
@@ -27,7 +27,24 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+# The documentation site (mkdocs-material, API reference from the docstrings,
+# the executed notebook), built strictly: any warning fails.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: lint typecheck docs pytest
+
+# The whole fuzz corpus (>= 1,000 damaged files) with a watchdog; writes docs/reliability.md.
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz/run.py
+
+# Mutation testing of the yardstick (check, objective, metrics, validation):
+# slow (about an hour on 2 cores), so not part of `make test` or CI. Results
+# stay in mutants/ (`mutmut results`, `mutmut show NAME`); see docs/reliability.md.
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python benchmarks/mutation/report.py --write --survivors
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out mutants .pytest_cache .mypy_cache .ruff_cache

@@ -46,6 +46,10 @@ checks of the composition's shape (:data:`~evocompose.vocabulary.STRUCTURE_NAMES
 ``max_per``
     For every ``MaxPer(field, k)`` of the network, at most ``k`` members
     share one value of ``field`` (e.g. one organisation).
+
+Messages never quote a value of a personal field (``organisation``, see
+:data:`evocompose.fields.PERSONAL_FIELDS`) unless ``show_names=True``: they
+name the members by id instead.
 ``skill``
     At least ``min`` members hold the skill.
 ``meeting``
@@ -81,6 +85,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from evocompose.errors import EvocomposeError
+from evocompose.fields import PERSONAL_FIELDS
 from evocompose.vocabulary import RULE_NAMES, STRUCTURE_NAMES, rule
 
 if TYPE_CHECKING:
@@ -157,6 +162,13 @@ def _ids(people: object) -> str:
     return ", ".join(repr(p) for p in people)  # type: ignore[attr-defined]
 
 
+def _net(spec: NetworkSpec) -> str:
+    """A network as messages name it: its title and key, or ``network 'key'`` without a title."""
+    if spec.theme and spec.theme != spec.name:
+        return f"{spec.theme} ({spec.name})"
+    return f"network {spec.name!r}"
+
+
 def _values_label(values: tuple[str, ...], label: str) -> str:
     return label or "{" + ", ".join(values) + "}"
 
@@ -174,6 +186,11 @@ class _Seen:
     composition: Composition
     members: Mapping[str, list[str]]
     seats: Mapping[str, list[str]]
+    show_names: bool = False
+
+    def hides(self, fld: str) -> bool:
+        """Whether messages leave out the values of this field (personal data, not asked for)."""
+        return fld in PERSONAL_FIELDS and not self.show_names
 
 
 NetworkChecker = Callable[[_Seen, "NetworkSpec"], list[Violation]]
@@ -192,7 +209,7 @@ def _size(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
             "size",
             name,
             (),
-            f"network {name!r} has {size} members, needs {bound} "
+            f"{_net(spec)} has {size} members, needs {bound} "
             f"(size {spec.min_size}-{spec.max_size})",
             {"size": size, "min_size": spec.min_size, "max_size": spec.max_size},
         )
@@ -209,7 +226,7 @@ def _eligibility(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                     "eligibility",
                     name,
                     (m,),
-                    f"network {name!r} has member {m!r} whose capacity is 0",
+                    f"{_net(spec)} has member {m!r} whose capacity is 0",
                     {"capacity": 0},
                 )
             )
@@ -221,7 +238,7 @@ def _eligibility(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                         "eligibility",
                         name,
                         (m,),
-                        f"network {name!r} has member {m!r} with relevance {rel:g}, "
+                        f"{_net(spec)} has member {m!r} with relevance {rel:g}, "
                         f"needs >= {spec.min_relevance:g}",
                         {"relevance": rel, "min_relevance": spec.min_relevance},
                     )
@@ -243,7 +260,7 @@ def _excluded(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                     "excluded",
                     name,
                     (m,),
-                    f"network {name!r} has member {m!r} who is {why}",
+                    f"{_net(spec)} has member {m!r} who is {why}",
                     {"scope": scope},
                 )
             )
@@ -255,7 +272,11 @@ def _include(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
     inside = set(seen.members[name])
     return [
         Violation(
-            "include", name, (x,), f"network {name!r} is missing {x!r}, who is pinned into it", {}
+            "include",
+            name,
+            (x,),
+            f"{_net(spec)} is missing {x!r}, who is pinned into it",
+            {},
         )
         for x in spec.include
         if x not in inside
@@ -274,7 +295,8 @@ def _quota(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
         lo, hi = q.count_bounds(size)
         if lo <= count <= hi:
             continue
-        what = f"{q.field} in {_values_label(q.values, q.label)}"
+        shown_values = q.label or ("the listed values" if seen.hides(q.field) else "")
+        what = f"{q.field} in {shown_values or _values_label(q.values, q.label)}"
         need = f">= {lo}" if count < lo else f"<= {hi}"
         if q.unit == "share":
             share = q.min if count < lo else q.max
@@ -284,7 +306,7 @@ def _quota(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                 "quota",
                 name,
                 counted,
-                f"network {name!r} has {count} members with {what}, needs {need}",
+                f"{_net(spec)} has {count} members with {what}, needs {need}",
                 {
                     "field": q.field,
                     "values": q.values,
@@ -308,13 +330,17 @@ def _max_per(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
             by_value.setdefault(pool[m].attribute(limit.field), []).append(m)
         for value, people in by_value.items():
             if len(people) > limit.max:
+                which = (
+                    f"sharing one {limit.field} ({_ids(people)})"
+                    if seen.hides(limit.field)
+                    else f"with {limit.field} {value!r}"
+                )
                 out.append(
                     Violation(
                         "max_per",
                         name,
                         tuple(people),
-                        f"network {name!r} has {len(people)} members with {limit.field} "
-                        f"{value!r}, allows <= {limit.max}",
+                        f"{_net(spec)} has {len(people)} members {which}, allows <= {limit.max}",
                         {
                             "field": limit.field,
                             "value": value,
@@ -337,7 +363,7 @@ def _skill(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                     "skill",
                     name,
                     holders,
-                    f"network {name!r} has {len(holders)} holder(s) of skill {s.skill!r}, "
+                    f"{_net(spec)} has {len(holders)} holder(s) of skill {s.skill!r}, "
                     f"needs >= {s.min}",
                     {"skill": s.skill, "count": len(holders), "min": s.min},
                 )
@@ -359,7 +385,7 @@ def _meeting(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                 "meeting",
                 name,
                 (),
-                f"network {name!r} has a meeting rule but no meeting slot was chosen",
+                f"{_net(spec)} has a meeting rule but no meeting slot was chosen",
                 {"slot": None},
             )
         ]
@@ -370,7 +396,7 @@ def _meeting(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                 "meeting",
                 name,
                 (),
-                f"network {name!r} meets in {slot!r}, which is not one of its "
+                f"{_net(spec)} meets in {slot!r}, which is not one of its "
                 f"allowed slots ({', '.join(meeting.slots)})",
                 {"slot": slot, "allowed": meeting.slots},
             )
@@ -384,7 +410,7 @@ def _meeting(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                 "meeting",
                 name,
                 busy,
-                f"network {name!r} has {available} of {size} members free in "
+                f"{_net(spec)} has {available} of {size} members free in "
                 f"{slot!r}, needs >= {required} (quorum {meeting.quorum:.0%})",
                 {
                     "slot": slot,
@@ -406,7 +432,7 @@ def _conflict(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
             "conflict",
             name,
             (a, b),
-            f"network {name!r} has both {a!r} and {b!r}, who must not meet",
+            f"{_net(spec)} has both {a!r} and {b!r}, who must not meet",
         )
         for a, b in seen.problem.conflicts
         if a in inside and b in inside
@@ -425,7 +451,7 @@ def _must_pair(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                     "must_pair",
                     name,
                     (a, b),
-                    f"network {name!r} has {present!r} without their must-pair partner {missing!r}",
+                    f"{_net(spec)} has {present!r} without their must-pair partner {missing!r}",
                     {"present": present, "missing": missing},
                 )
             )
@@ -448,7 +474,7 @@ def _cohesion(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                     "cohesion",
                     name,
                     (m,),
-                    f"network {name!r} has member {m!r} who knows {known} other "
+                    f"{_net(spec)} has member {m!r} who knows {known} other "
                     f"member(s), needs >= {spec.min_known}",
                     {"known": known, "min_known": spec.min_known},
                 )
@@ -479,7 +505,7 @@ def _bridge(seen: _Seen, spec: NetworkSpec) -> list[Violation]:
                     "bridge",
                     name,
                     bridged,
-                    f"network {name!r} reaches {len(bridged)} member(s) of {other!r} "
+                    f"{_net(spec)} reaches {len(bridged)} member(s) of {other!r} "
                     f"({how} it), needs >= {bridge.min}",
                     {"other": other, "count": len(bridged), "min": bridge.min, "mode": bridge.mode},
                 )
@@ -583,13 +609,20 @@ _GLOBAL_CHECKERS: tuple[GlobalChecker, ...] = tuple(
 )
 
 
-def check(problem: Problem, composition: Composition) -> list[Violation]:
+def check(
+    problem: Problem, composition: Composition, *, show_names: bool = False
+) -> list[Violation]:
     """Every hard rule ``composition`` breaks in ``problem``.
 
     Parameters
     ----------
     problem : Problem
     composition : Composition
+    show_names : bool
+        Quote values of personal fields (organisations) in the messages. By
+        default a ``max_per`` or quota message on ``organisation`` names the
+        members (by id) but not their organisation; ``Violation.detail``
+        always holds the value, for programs.
 
     Returns
     -------
@@ -608,7 +641,7 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
     >>> check(p, evo.Composition({"a": ["p1", "p3"], "b": ["p2", "p4"]}))
     []
     >>> [v.message for v in check(p, evo.Composition({"a": ["p1", "p2", "p3", "p4"]}))]
-    ["network 'a' has 4 members, needs <= 3 (size 2-3)", "network 'b' has 0 members, needs >= 2 (size 2-3)"]
+    ['Network A (a) has 4 members, needs <= 3 (size 2-3)', 'Network B (b) has 0 members, needs >= 2 (size 2-3)']
     """
     pool = problem.pool
     known_networks = set(problem.network_names)
@@ -652,7 +685,7 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
     for n in problem.network_names:
         for cid in members[n]:
             seats.setdefault(cid, []).append(n)
-    seen = _Seen(problem, composition, members, seats)
+    seen = _Seen(problem, composition, members, seats, show_names)
     for spec in problem.networks:
         for network_rule in _NETWORK_CHECKERS:
             out += network_rule(seen, spec)
@@ -661,13 +694,17 @@ def check(problem: Problem, composition: Composition) -> list[Violation]:
     return out
 
 
-def check_report(problem: Problem, composition: Composition) -> pd.DataFrame:
+def check_report(
+    problem: Problem, composition: Composition, *, show_names: bool = False
+) -> pd.DataFrame:
     """The violations as a table, one row per violation.
 
     Parameters
     ----------
     problem : Problem
     composition : Composition
+    show_names : bool
+        Quote organisations in the messages (see :func:`check`).
 
     Returns
     -------
@@ -693,7 +730,7 @@ def check_report(problem: Problem, composition: Composition) -> pd.DataFrame:
             "people": ";".join(v.people),
             "message": v.message,
         }
-        for v in check(problem, composition)
+        for v in check(problem, composition, show_names=show_names)
     ]
     return pd.DataFrame(rows, columns=["rule", "network", "people", "message"])
 
@@ -711,7 +748,7 @@ def assert_feasible(problem: Problem, composition: Composition) -> None:
     ... except InfeasibleCompositionError as err:
     ...     print(err)
     the composition breaks 1 hard rule(s):
-      [size] network 'a' has 1 members, needs >= 2 (size 2-3)
+      [size] Network A (a) has 1 members, needs >= 2 (size 2-3)
     fix these, or list them all with evocompose.check_report(problem, composition)
     """
     violations = check(problem, composition)

@@ -3,7 +3,9 @@
 Commands
 --------
 demo
-    Compose the bundled Stevns example and write ``composition.xlsx``.
+    Compose the bundled Stevns example and write ``composition.xlsx`` and the
+    report (``rapport_da`` and ``report_en``, workbook and HTML, against a
+    simulated hand-picked proposal).
 summary
     Load candidates, ties, networks (and optionally a dissimilarity matrix)
     and print the validated problem.
@@ -11,24 +13,56 @@ solve
     Compose from files and write the composition (CSV, XLSX or JSON).
 check
     Check a composition (e.g. a hand-picked one) against every rule.
+report
+    Write the steering group's report of a composition (workbook and HTML,
+    Danish or English), optionally against other compositions.
+diagnose
+    Say why the networks cannot be composed, and what to relax.
+recompose
+    Repair a composition after declines, with the fewest changes.
+explain
+    Why each member is in; ``--why-not ID`` for people who are not.
+renew
+    Compose the next round after earlier ones (fewer repeat pairs, continuity).
+reproduce
+    Run the call recorded in a composition's audit again and compare.
 
-Bad input ends with a one-line error naming the file, row, column and value,
-and exit status 2; no traceback.
+``solve``, ``recompose`` and ``renew`` write the audit beside the
+composition (an ``audit`` sheet, a JSON block, or ``<name>.audit.json``).
+
+Exit status: 0 success; 1 no composition (or one that breaks rules); 2 bad
+input, which ends with a one-line error naming the file, row, column and
+value, and no traceback. On a terminal, long solves show a progress bar
+(elapsed time, best objective, bound and gap); ``--quiet`` hides it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+
 from evocompose.check import check
 from evocompose.datasets import stevns
+from evocompose.diagnose import diagnose
 from evocompose.errors import EvocomposeError
-from evocompose.io import load_problem, read_composition, write_composition
+from evocompose.explain import explain
+from evocompose.handpicked import handpick
+from evocompose.io import load_problem, read_audit, read_composition, write_composition
+from evocompose.io.problem import write_table
+from evocompose.recompose import recompose
+from evocompose.renew import renew
+from evocompose.report import report
+from evocompose.reproduce import reproduce
+from evocompose.result import Progress
 from evocompose.solve import solve
+from evocompose.solvers.contract import ProgressFn
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -60,7 +94,15 @@ def _add_solve_options(p: argparse.ArgumentParser, time_limit: float) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--solver", default="auto", help="auto, cpsat or search")
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar (shown only on a terminal)"
+    )
+    p.add_argument(
+        "--language",
+        default="en",
+        choices=("en", "da"),
+        help="language of a diagnosis: en (English) or da (Danish)",
+    )
     p.add_argument(
         "--deterministic",
         action="store_true",
@@ -68,10 +110,43 @@ def _add_solve_options(p: argparse.ArgumentParser, time_limit: float) -> None:
     )
 
 
+def _add_run_options(p: argparse.ArgumentParser, time_limit: float) -> None:
+    p.add_argument(
+        "--time-limit", type=float, default=time_limit, help="seconds (default %(default)s)"
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="count the time limit in deterministic units: same seed, same result",
+    )
+    p.add_argument(
+        "--language", default="en", choices=("en", "da"), help="en (English) or da (Danish)"
+    )
+
+
+def _add_output(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument(
+        "--out", required=required, help="output file (.csv, .xlsx or .json), audit beside it"
+    )
+    p.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="leave names and organisations out of the output",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evocompose",
         description="Compose diverse professional networks from a candidate pool.",
+        epilog=(
+            "Files: candidates as CSV or XLSX (id, name, organisation, sector, actor_type, "
+            "skills, themes, availability, capacity, area, external, relevance:<network>), ties "
+            "as CSV (a, b[, strength, kind]), networks as TOML (see docs/formats.md). "
+            "Exit status: 0 ok, 1 no composition or broken rules, 2 bad input."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -93,11 +168,90 @@ def _parser() -> argparse.ArgumentParser:
         help="leave names and organisations out of the output",
     )
 
+    rep = sub.add_parser(
+        "report", help="write the steering group's report (workbook and HTML page)"
+    )
+    _add_inputs(rep)
+    rep.add_argument(
+        "--composition", required=True, help="composition (.csv/.xlsx with network, candidate_id)"
+    )
+    rep.add_argument("--out", required=True, help="report path; writes <out>.xlsx and <out>.html")
+    rep.add_argument("--language", choices=("da", "en"), default="da")
+    rep.add_argument(
+        "--compare-with",
+        action="append",
+        default=[],
+        metavar="LABEL=FILE",
+        help="another composition to compare with, e.g. styregruppen=forslag.xlsx (repeatable)",
+    )
+    rep.add_argument("--pseudonymise", action="store_true", help="leave names out of the report")
+
     chk = sub.add_parser("check", help="check a composition against every rule")
     _add_inputs(chk)
     chk.add_argument(
         "--composition", required=True, help="composition (.csv/.xlsx with network, candidate_id)"
     )
+    chk.add_argument(
+        "--show-names",
+        action="store_true",
+        help="name organisations in the messages (personal data; by default members are named "
+        "by id only)",
+    )
+
+    diag = sub.add_parser("diagnose", help="why the networks cannot be composed, what to relax")
+    _add_inputs(diag)
+    _add_run_options(diag, 30.0)
+
+    rec = sub.add_parser("recompose", help="repair a composition after declines")
+    _add_inputs(rec)
+    rec.add_argument("--previous", required=True, help="the composition invitations went out for")
+    for flag, what in (
+        ("--declined", "declined: ID (every network) or ID:NETWORK"),
+        ("--accepted", "accepted, stays where it is: ID or ID:NETWORK"),
+        ("--unavailable", "out of every network: ID"),
+    ):
+        rec.add_argument(flag, action="append", default=[], metavar="ID[:NETWORK]", help=what)
+    _add_run_options(rec, 10.0)
+    _add_output(rec)
+
+    exp = sub.add_parser("explain", help="why each member is in, and why others are not")
+    _add_inputs(exp)
+    exp.add_argument("--composition", required=True, help="the composition to explain")
+    exp.add_argument(
+        "--why-not", action="append", default=[], metavar="ID", help="a person who is not in"
+    )
+    exp.add_argument(
+        "--time-limit", type=float, default=3.0, help="seconds per --why-not solve (default 3)"
+    )
+    exp.add_argument(
+        "--language", default="en", choices=("en", "da"), help="en (English) or da (Danish)"
+    )
+    _add_output(exp, required=False)
+
+    ren = sub.add_parser("renew", help="compose the next round after earlier ones")
+    _add_inputs(ren)
+    ren.add_argument(
+        "--history",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="an earlier round's composition; give each, oldest first",
+    )
+    ren.add_argument("--repeat-weight", type=float, default=2.0, help="cost of a repeat pair")
+    ren.add_argument("--decay", type=float, default=0.5, help="factor per round back in time")
+    ren.add_argument(
+        "--keep",
+        default=None,
+        help="members continuing per network: a share (0.5) or a count (4)",
+    )
+    ren.add_argument("--turn-weight", type=float, default=0.0, help="cost per round served")
+    _add_run_options(ren, 10.0)
+    ren.add_argument("--solver", default="auto", help="auto or cpsat")
+    _add_output(ren)
+
+    rep = sub.add_parser("reproduce", help="rerun the call recorded in a composition's audit")
+    _add_inputs(rep)
+    rep.add_argument("--composition", required=True, help="a composition written with its audit")
     return parser
 
 
@@ -113,17 +267,56 @@ def _load(args: argparse.Namespace) -> Problem:
     )
 
 
-def _solve(problem: Problem, args: argparse.Namespace) -> Result:
+class _ProgressBar:
+    """A live line on the terminal: elapsed time against the limit, best objective, bound, gap.
 
-    return solve(
-        problem,
-        time_limit=args.time_limit,
-        seed=args.seed,
-        workers=args.workers,
-        solver=args.solver,
-        progress=not args.quiet,
-        deterministic=args.deterministic,
-    )
+    Built on rich; shown only when stdout is a terminal (quiet otherwise, so
+    that logs and pipes get the result alone). No personal data.
+    """
+
+    def __init__(self, time_limit: float) -> None:
+        self.progress = RichProgress(
+            TextColumn("[bold]composing[/bold]"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[best]}"),
+            transient=True,
+        )
+        self.task = self.progress.add_task("solve", total=time_limit, best="searching ...")
+        self.start = time.perf_counter()
+
+    def __enter__(self) -> _ProgressBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, p: Progress) -> None:
+        best = f"objective {p.objective:,.1f}"
+        if p.bound is not None and p.gap is not None:
+            best += f"  bound {p.bound:,.1f}  gap {p.gap:.2%}"
+        elapsed = time.perf_counter() - self.start
+        self.progress.update(self.task, completed=elapsed, best=best)
+
+
+def _solve(problem: Problem, args: argparse.Namespace) -> Result:
+    def run(progress: ProgressFn | bool | None) -> Result:
+        return solve(
+            problem,
+            time_limit=args.time_limit,
+            seed=args.seed,
+            workers=args.workers,
+            solver=args.solver,
+            progress=progress,
+            deterministic=args.deterministic,
+            language=args.language,
+        )
+
+    if args.quiet or not sys.stdout.isatty():
+        return run(None)
+    with _ProgressBar(args.time_limit) as bar:
+        return run(bar)
 
 
 def _print_composition(problem: Problem, result: Result) -> None:
@@ -145,7 +338,6 @@ def _print_composition(problem: Problem, result: Result) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-
     problem = stevns(seed=0, n=args.n)
     print(problem.summary())
     print(
@@ -162,8 +354,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "composition.xlsx"
-    write_composition(result.composition, path, problem=problem)
+    write_composition(result.composition, path, problem=problem, audit=result.audit)
     print(f"Wrote {path}")
+    hand = handpick(problem, "snowball", seed=0)
+    for language, label in (
+        ("da", "styregruppens forslag (simuleret)"),
+        ("en", "hand-picked (simulated)"),
+    ):
+        files = report(
+            problem,
+            result,
+            out / f"rapport_{language}" if language == "da" else out / "report_en",
+            language=language,
+            compare_with={label: hand},
+        )
+        print(f"Wrote {files.workbook} and {files.html}")
     return 0 if not violations else 1
 
 
@@ -173,7 +378,6 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
-
     problem = _load(args)
     result = _solve(problem, args)
     _print_composition(problem, result)
@@ -181,18 +385,148 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     print(result.summary())
     if result.composition is None:
         return 1
-    write_composition(
-        result.composition, Path(args.out), problem=problem, pseudonymise=args.pseudonymise
-    )
-    print(f"Wrote {args.out}")
+    _write(problem, result, args)
     return 0
+
+
+def _write(problem: Problem, result: Result, args: argparse.Namespace) -> None:
+    assert result.composition is not None
+    write_composition(
+        result.composition,
+        Path(args.out),
+        problem=problem,
+        pseudonymise=args.pseudonymise,
+        audit=result.audit,
+    )
+    print(f"Wrote {args.out} (with its audit)")
+
+
+def _who(items: list[str]) -> list[str | tuple[str, str]]:
+    out: list[str | tuple[str, str]] = []
+    for item in items:
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if ":" in part:
+                cid, net = part.split(":", 1)
+                out.append((cid.strip(), net.strip()))
+            else:
+                out.append(part)
+    return out
+
+
+def _cmd_diagnose(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    found = diagnose(
+        problem,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
+        language=args.language,
+    )
+    print(found.text())
+    return 1 if found.feasible is False else 0
+
+
+def _cmd_recompose(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    previous = read_composition(args.previous, problem)
+    result = recompose(
+        problem,
+        previous,
+        declined=_who(args.declined),
+        accepted=_who(args.accepted),
+        unavailable=[w for w in _who(args.unavailable) if isinstance(w, str)],
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
+        language=args.language,
+    )
+    if result.repair is not None:
+        print(result.repair.text())
+    print()
+    print(result.summary() if result.repair is None else f"Status: {result.status}")
+    if result.composition is None:
+        return 1
+    _write(problem, result, args)
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    comp = read_composition(args.composition, problem)
+    found = explain(problem, comp, language=args.language)
+    print(found.text())
+    for cid in _who(args.why_not):
+        if isinstance(cid, tuple):
+            cid = cid[0]
+        print()
+        print(f"Why not {cid}? " + found.why_not(cid, time_limit=args.time_limit).text())
+    if args.out:
+        frame = found.to_frame(pseudonymise=args.pseudonymise)
+        if Path(args.out).suffix.lower() == ".json":
+            Path(args.out).write_text(
+                frame.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8"
+            )
+        else:
+            write_table(frame, args.out)
+        print(f"Wrote {args.out}")
+    return 0
+
+
+def _cmd_renew(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    history = [read_composition(h, problem) for h in args.history]
+    keep: float | int | None = None
+    if args.keep is not None:
+        text = str(args.keep).strip()
+        try:
+            keep = int(text) if text.isdigit() else float(text)
+        except ValueError:
+            raise EvocomposeError(
+                "--keep takes a share such as 0.5 or a count such as 4",
+                column="keep",
+                value=args.keep,
+            ) from None
+    result = renew(
+        problem,
+        history,
+        repeat_weight=args.repeat_weight,
+        decay=args.decay,
+        keep=keep,
+        turn_weight=args.turn_weight,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
+        solver=args.solver,
+        language=args.language,
+    )
+    _print_composition(problem, result)
+    print()
+    print(result.summary())
+    if result.composition is None:
+        return 1
+    _write(problem, result, args)
+    return 0
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    audit = read_audit(args.composition)
+    found = reproduce(problem, audit)
+    print(found.text())
+    return 0 if found.same else 1
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
 
     problem = _load(args)
     comp = read_composition(args.composition, problem)
-    violations = check(problem, comp)
+    violations = check(problem, comp, show_names=args.show_names)
     if not violations:
         print("All rules hold.")
         return 0
@@ -200,6 +534,31 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for v in violations:
         print(f"  [{v.rule}] {v.message}")
     return 1
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    comp = read_composition(args.composition, problem)
+    others = {}
+    for item in args.compare_with:
+        label, sep, file = item.partition("=")
+        if not sep or not label or not file:
+            raise EvocomposeError(
+                "write --compare-with as LABEL=FILE, e.g. styregruppen=forslag.xlsx",
+                column="--compare-with",
+                value=item,
+            )
+        others[label] = read_composition(file, problem)
+    files = report(
+        problem,
+        comp,
+        args.out,
+        language=args.language,
+        compare_with=others or None,
+        pseudonymise=args.pseudonymise,
+    )
+    print(f"Wrote {files.workbook} and {files.html}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -210,6 +569,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "summary": _cmd_summary,
         "solve": _cmd_solve,
         "check": _cmd_check,
+        "report": _cmd_report,
+        "diagnose": _cmd_diagnose,
+        "recompose": _cmd_recompose,
+        "explain": _cmd_explain,
+        "renew": _cmd_renew,
+        "reproduce": _cmd_reproduce,
     }
     try:
         return commands[args.command](args)

@@ -40,7 +40,14 @@ from evocompose.result import Result
 if TYPE_CHECKING:
     from evocompose.data import Problem
 
-__all__ = ["KEY_YARDSTICKS", "Scorecard", "compare", "null_compositions", "yardsticks"]
+__all__ = [
+    "KEY_YARDSTICKS",
+    "Scorecard",
+    "compare",
+    "null_compositions",
+    "with_best_slots",
+    "yardsticks",
+]
 
 #: Scorecard yardsticks that also get a percentile against the null model
 #: (those present in :func:`evocompose.metrics.scorecard`'s output).
@@ -108,6 +115,45 @@ def _mode_slot(problem: Problem, network: str, members: Sequence[str]) -> str | 
         return None
     order = {s: i for i, s in enumerate(problem.pool.slots)}
     return min(counts, key=lambda s: (-counts[s], order.get(s, len(order)), s))
+
+
+def with_best_slots(problem: Problem, comp: Composition) -> tuple[Composition, tuple[str, ...]]:
+    """``comp`` with a meeting slot for every network that has a meeting rule but none given.
+
+    A hand-picked proposal usually names members only. Judging it without a
+    slot would break every meeting rule, so each such network gets the
+    allowed slot in which most of its members are free (ties: week order),
+    the slot a steering group would pick.
+
+    Returns
+    -------
+    (Composition, tuple of str)
+        The composition (``comp`` itself when nothing was missing) and the
+        networks whose slot was chosen here.
+
+    Examples
+    --------
+    >>> import evocompose as evo
+    >>> p = evo.datasets.tiny()
+    >>> spec = evo.NetworkSpec("a", min_size=2, max_size=3, meeting=evo.MeetingRule(1.0))
+    >>> q = p.replace(networks=(spec, p.networks[1]))
+    >>> comp, filled = with_best_slots(q, evo.Composition({"a": ["p1", "p2"], "b": ["p3", "p4"]}))
+    >>> comp.slots["a"], filled
+    ('tue-evening', ('a',))
+    """
+    filled = []
+    slots = dict(comp.slots)
+    for spec in problem.networks:
+        members = [m for m in comp.members.get(spec.name, ()) if m in problem.pool]
+        if spec.meeting is None or not members or slots.get(spec.name) is not None:
+            continue
+        best = _mode_slot(problem, spec.name, members)
+        if best is not None:
+            slots[spec.name] = best
+            filled.append(spec.name)
+    if not filled:
+        return comp, ()
+    return Composition(comp.members, slots), tuple(filled)
 
 
 def null_compositions(problem: Problem, n: int = 200, *, seed: int = 0) -> list[Composition]:
@@ -215,12 +261,18 @@ class Scorecard:
         got a percentile.
     key_rows : tuple of str
         The headline rows (used by :func:`evocompose.plotting.plot_scorecard`).
+    filled_slots : dict of str to tuple of str
+        Per composition label, the networks whose meeting slot the
+        composition did not give and :func:`with_best_slots` chose (so that
+        a proposal naming members only is not judged as breaking every
+        meeting rule).
     """
 
     frame: pd.DataFrame
     violations: Mapping[str, list[Violation]] = field(default_factory=dict)
     null: pd.DataFrame = field(default_factory=pd.DataFrame)
     key_rows: tuple[str, ...] = ()
+    filled_slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -266,6 +318,11 @@ class Scorecard:
         frame = self.frame.copy()
         text = frame.to_string(float_format=lambda v: f"{v:,.3f}".rstrip("0").rstrip("."))
         lines = [text]
+        for label, nets in self.filled_slots.items():
+            lines.append(
+                f"{label}: no meeting slot given for {', '.join(nets)}; "
+                "judged at the slot most of its members are free"
+            )
         for label, vs in self.violations.items():
             if vs:
                 lines.append(f"{label}: {len(vs)} rule violation(s)")
@@ -325,12 +382,21 @@ class Scorecard:
         return pd.DataFrame(rows, columns=["label", "rule", "network", "people", "message"])
 
     def to_excel(self, path: str | Path) -> Path:
-        """Write sheets ``scorecard``, ``violations`` and ``null_model`` to an XLSX file."""
+        """Write sheets ``scorecard``, ``violations`` and ``null_model`` to an XLSX file.
+
+        Text is stored as text: a label or message starting with ``=`` never
+        becomes a formula.
+        """
         path = Path(path)
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             self.frame.to_excel(writer, sheet_name="scorecard", index_label="yardstick")
             self.violation_frame().to_excel(writer, sheet_name="violations", index=False)
             self.null.to_excel(writer, sheet_name="null_model", index_label="sample")
+            for sheet in writer.book.worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":  # text that openpyxl took for a formula
+                            cell.data_type = "s"
         return path
 
 
@@ -341,6 +407,7 @@ def compare(
     null_samples: int = 200,
     seed: int = 0,
     null_rows: Sequence[str] | None = None,
+    show_names: bool = False,
 ) -> Scorecard:
     """Score several compositions of ``problem`` side by side.
 
@@ -358,6 +425,9 @@ def compare(
     null_rows : sequence of str, optional
         Yardsticks that get a percentile; default ``objective`` plus those of
         :data:`KEY_YARDSTICKS` that the scorecard reports.
+    show_names : bool
+        Quote organisations in the violation messages (see
+        :func:`evocompose.check`); by default they name members by id only.
 
     Returns
     -------
@@ -374,12 +444,17 @@ def compare(
     """
     if not compositions:
         raise ValueError("give at least one composition to compare")
-    comps = {str(k): _composition(str(k), v) for k, v in compositions.items()}
+    comps: dict[str, Composition] = {}
+    filled: dict[str, tuple[str, ...]] = {}
+    for k, v in compositions.items():
+        comps[str(k)], chosen = with_best_slots(problem, _composition(str(k), v))
+        if chosen:
+            filled[str(k)] = chosen
     columns: dict[str, dict[str, float]] = {}
     violations: dict[str, list[Violation]] = {}
     for label, comp in comps.items():
         col = yardsticks(problem, comp)
-        vs = check(problem, comp)
+        vs = check(problem, comp, show_names=show_names)
         violations[label] = vs
         col["violations"] = float(len(vs))
         columns[label] = col
@@ -411,4 +486,10 @@ def compare(
         }
         frame = pd.concat([frame, pd.DataFrame(pct).T])
     key = tuple(r for r in ("objective", *KEY_YARDSTICKS, "violations") if r in frame.index)
-    return Scorecard(frame=frame.astype(float), violations=violations, null=null, key_rows=key)
+    return Scorecard(
+        frame=frame.astype(float),
+        violations=violations,
+        null=null,
+        key_rows=key,
+        filled_slots=filled,
+    )

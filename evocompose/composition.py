@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from evocompose import _html
 from evocompose.errors import CompositionError
 
 if TYPE_CHECKING:
@@ -80,6 +81,14 @@ class Composition:
     def placed(self) -> frozenset[str]:
         """Everybody placed in at least one network."""
         return frozenset(i for ids in self.members.values() for i in ids)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: per network its size, meeting slot and member ids (no names)."""
+        rows = [
+            [net, len(ids), self.slots.get(net) or "", ", ".join(ids)]
+            for net, ids in self.members.items()
+        ]
+        return _html.table(["network", "members", "slot", "ids"], rows)
 
     def to_frame(
         self, problem: Problem | None = None, *, pseudonymise: bool = False

@@ -13,14 +13,13 @@ The rule *names* (``quota``, ``max_per``, ...) are declared in
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from evocompose.errors import NetworkSpecError
-from evocompose.fields import SLOT_RE
+from evocompose.errors import NetworkSpecError, shown
+from evocompose.fields import SLOT_RE, parse_flag
+from evocompose.limits import MAX_COUNT, real_number, whole_number
 
 __all__ = [
     "BridgeRule",
@@ -40,19 +39,13 @@ def as_fraction(x: float | int | Fraction) -> Fraction:
 
 
 def _whole(value: object) -> bool:
-    """A whole number (``3`` or ``3.0``), not a bool."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return False
-    x = float(value)
-    return math.isfinite(x) and x == int(x)
+    """A whole number (``3`` or ``3.0``, not a bool) within ``±MAX_COUNT``."""
+    return whole_number(value, MAX_COUNT)
 
 
 def _number(value: object) -> bool:
-    return (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+    """A finite number within [-1, 1] at most (shares and quorums are in [0, 1])."""
+    return real_number(value, 1.0)
 
 
 @dataclass(frozen=True)
@@ -95,6 +88,16 @@ class Quota:
         object.__setattr__(self, "values", tuple(self.values))
         if not isinstance(self.field, str) or not self.field:
             raise NetworkSpecError("a quota needs a field to count", column="quota.field")
+        if self.field == "external":
+            # yes/no words in any of the accepted spellings count as 'true' / 'false'
+            flags = [
+                parse_flag(v) if isinstance(v, str) and v.strip() else None for v in self.values
+            ]
+            words = tuple(
+                v if f is None else ("true" if f else "false")
+                for v, f in zip(self.values, flags, strict=True)
+            )
+            object.__setattr__(self, "values", words)
         if self.unit not in ("count", "share"):
             raise NetworkSpecError(
                 "quota unit must be 'count' or 'share'", column="quota.unit", value=self.unit
@@ -120,7 +123,8 @@ class Quota:
                 )
             if self.unit == "count" and not (_whole(bound) and bound >= 0):
                 raise NetworkSpecError(
-                    f"quota '{self.describe()}': a count must be a whole number >= 0",
+                    f"quota '{self.describe()}': a count must be a whole number from 0 to "
+                    f"{MAX_COUNT:,}",
                     column="quota",
                     value=bound,
                 )
@@ -135,6 +139,8 @@ class Quota:
         bounds = []
 
         def fmt(v: float) -> str:
+            if not real_number(v, 1e15):  # a bad bound being reported: quote it, cut
+                return shown(v, 40)
             return f"{float(v):.0%}" if self.unit == "share" else f"{v:g}"
 
         if self.min is not None:
@@ -188,7 +194,7 @@ class MaxPer:
     >>> MaxPer("area", 0)
     Traceback (most recent call last):
     ...
-    evocompose.errors.NetworkSpecError: column 'max_per.area', value 0: at most k members per value needs a whole number k >= 1
+    evocompose.errors.NetworkSpecError: column 'max_per.area', value 0: at most k members per value needs a whole number k from 1 to 1,000,000
     """
 
     field: str
@@ -199,7 +205,7 @@ class MaxPer:
             raise NetworkSpecError("a max_per rule needs a field", column="max_per")
         if not _whole(self.max) or self.max < 1:
             raise NetworkSpecError(
-                "at most k members per value needs a whole number k >= 1",
+                f"at most k members per value needs a whole number k from 1 to {MAX_COUNT:,}",
                 column=f"max_per.{self.field}",
                 value=self.max,
             )
@@ -228,7 +234,8 @@ class SkillRequirement:
             raise NetworkSpecError("a skill requirement needs a skill", column="skill")
         if not _whole(self.min) or self.min < 0:
             raise NetworkSpecError(
-                f"skill requirement '{self.describe()}' needs a whole number min >= 0",
+                f"skill requirement '{self.describe()}' needs a whole number min from 0 to "
+                f"{MAX_COUNT:,}",
                 column="skill",
                 value=self.min,
             )
@@ -305,7 +312,8 @@ class BridgeRule:
     def __post_init__(self) -> None:
         if not _whole(self.min) or self.min < 0 or self.mode not in ("share", "share_or_tie"):
             raise NetworkSpecError(
-                "bridge needs min >= 0 and mode 'share' or 'share_or_tie'",
+                f"bridge needs a whole number min from 0 to {MAX_COUNT:,} and mode 'share' or "
+                "'share_or_tie'",
                 column="bridge",
                 value=(self.min, self.mode),
             )

@@ -20,6 +20,7 @@ also be built directly in Python.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -31,6 +32,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from evocompose import _html
 from evocompose.constraints import BridgeRule, MaxPer, MeetingRule, Quota, SkillRequirement
 from evocompose.errors import EvocomposeError, NetworkSpecError, ProblemError
 from evocompose.fields import (
@@ -41,6 +43,14 @@ from evocompose.fields import (
     SLOT_RE,
     TIMES,
     slot_key,
+)
+from evocompose.limits import (
+    MAX_COUNT,
+    MAX_ID_CHARS,
+    MAX_NUMBER,
+    MAX_OBJECTIVE,
+    real_number,
+    whole_number,
 )
 from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
 from evocompose.weights import Weights
@@ -141,14 +151,48 @@ class Pool:
         object.__setattr__(self, "candidates", tuple(self.candidates))
         index: dict[str, int] = {}
         for i, c in enumerate(self.candidates):
-            if not c.id:
+            if not isinstance(c, Candidate):
                 raise ProblemError(
-                    "empty candidate id; give every candidate a unique id",
+                    f"a pool holds Candidate objects, got {type(c).__name__}",
+                    file=self.source,
+                    row=i + 2,
+                )
+            if not isinstance(c.id, str) or not c.id:
+                raise ProblemError(
+                    "empty candidate id; give every candidate a unique id (as text)",
                     file=self.source,
                     row=i + 2,
                     column="id",
                     value=c.id,
                 )
+            if len(c.id) > MAX_ID_CHARS:
+                raise ProblemError(
+                    f"the candidate id has {len(c.id):,} characters; ids may have at most "
+                    f"{MAX_ID_CHARS}, so use a shorter id (a number or a short code)",
+                    file=self.source,
+                    row=i + 2,
+                    column="id",
+                    value=c.id,
+                )
+            cap = c.capacity
+            if cap is not None and not (whole_number(cap, MAX_COUNT) and cap >= 0):
+                raise ProblemError(
+                    f"capacity must be a whole number from 0 to {MAX_COUNT:,}, or empty for the "
+                    "default",
+                    file=self.source,
+                    row=i + 2,
+                    column="capacity",
+                    value=cap,
+                )
+            for net, rel in dict(c.relevance).items():
+                if not (real_number(rel, 1.0) and rel >= 0):
+                    raise ProblemError(
+                        "relevance must be a number from 0 to 1",
+                        file=self.source,
+                        row=i + 2,
+                        column=f"relevance:{net}",
+                        value=rel,
+                    )
             if c.id in index:
                 raise ProblemError(
                     f"duplicate candidate id (also on row {index[c.id] + 2}); ids must be unique",
@@ -335,6 +379,14 @@ class NetworkSpec:
         sym: dict[tuple[str, str], float] = {}
         for (a, b), v in dict(self.synergy).items():
             key = (a, b) if a <= b else (b, a)
+            if not real_number(v, MAX_NUMBER):
+                raise NetworkSpecError(
+                    f"a synergy value must be a finite number between {-MAX_NUMBER:g} and "
+                    f"{MAX_NUMBER:g}",
+                    network=self._label(),
+                    column=f"synergy.{a}|{b}",
+                    value=v,
+                )
             sym[key] = float(v)
         set_(self, "synergy", sym)
         set_(self, "weights", dict(self.weights))
@@ -356,20 +408,53 @@ class NetworkSpec:
             raise self._err(
                 "a network name must be non-empty letters, digits, '_' or '-'", "name", self.name
             )
+        if not isinstance(self.theme, str):
+            raise self._err(
+                "the theme (the network's title) must be text; NetworkSpec's second argument is "
+                "the theme, so give sizes by name: NetworkSpec(name, min_size=..., max_size=...)",
+                "theme",
+                self.theme,
+            )
+        if len(self.name) > MAX_ID_CHARS:
+            raise self._err(
+                f"a network name may have at most {MAX_ID_CHARS} characters; use a short key "
+                "and put the long title in 'theme'",
+                "name",
+                self.name,
+            )
         for attr in ("min_size", "max_size"):
             v = getattr(self, attr)
-            if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0:
-                raise self._err("must be a whole number >= 0", attr, v)
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, int | np.integer)
+                or not 0 <= v <= MAX_COUNT
+            ):
+                raise self._err(
+                    f"must be a whole number from 0 to {MAX_COUNT:,} (and at most the number "
+                    "of candidates)",
+                    attr,
+                    v,
+                )
         if self.min_size > self.max_size:
             raise self._err(
                 f"min_size {self.min_size} > max_size {self.max_size}; swap or correct them",
                 "min_size",
                 self.min_size,
             )
-        if self.min_relevance is not None and not 0 <= self.min_relevance <= 1:
+        if self.min_relevance is not None and not (
+            real_number(self.min_relevance, 1.0) and self.min_relevance >= 0
+        ):
             raise self._err("min_relevance must be in [0, 1]", "min_relevance", self.min_relevance)
-        if self.min_known < 0:
-            raise self._err("min_known must be >= 0", "min_known", self.min_known)
+        if not (
+            isinstance(self.min_known, numbers.Integral)
+            and whole_number(self.min_known, MAX_COUNT)
+            and self.min_known >= 0
+        ):
+            raise self._err(
+                f"min_known must be a whole number from 0 to {MAX_COUNT:,}",
+                "min_known",
+                self.min_known,
+            )
         kinds: tuple[tuple[str, type], ...] = (
             ("quotas", Quota),
             ("skills", SkillRequirement),
@@ -592,13 +677,13 @@ class Problem:
             frame.columns = cols
             try:
                 return frame.loc[ids, ids].to_numpy(dtype=float, copy=True)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ProblemError(
                     "the dissimilarity table must hold numbers only", column="dissimilarity"
                 ) from None
         try:
             return np.array(given, dtype=float, copy=True)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ProblemError(
                 "the dissimilarity must be a numeric n x n array or a DataFrame indexed by id",
                 column="dissimilarity",
@@ -619,9 +704,10 @@ class Problem:
         known = set(names)
         if not isinstance(self.weights, Weights):
             raise ProblemError("weights must be a Weights object", column="weights")
-        if self.default_capacity < 0:
+        cap = self.default_capacity
+        if not (isinstance(cap, numbers.Integral) and whole_number(cap, MAX_COUNT) and cap >= 0):
             raise ProblemError(
-                "default_capacity must be >= 0",
+                f"default_capacity must be a whole number from 0 to {MAX_COUNT:,}",
                 column="default_capacity",
                 value=self.default_capacity,
             )
@@ -709,6 +795,15 @@ class Problem:
                 raise ProblemError(
                     "dissimilarity matrix has NaN or infinite entries", column="dissimilarity"
                 )
+            if n and float(np.abs(d).max()) > MAX_NUMBER:
+                i, j = np.unravel_index(int(np.abs(d).argmax()), d.shape)
+                raise ProblemError(
+                    f"the dissimilarity of {pool.ids[i]!r} and {pool.ids[j]!r} is beyond "
+                    f"±{MAX_NUMBER:g}, the largest dissimilarity evocompose takes; divide the "
+                    "whole matrix by a constant (only the ratios matter to the optimum)",
+                    column="dissimilarity",
+                    value=float(d[i, j]),
+                )
             if not np.allclose(d, d.T):
                 raise ProblemError("dissimilarity matrix must be symmetric", column="dissimilarity")
         for spec in self.networks:
@@ -717,6 +812,76 @@ class Problem:
             except EvocomposeError as exc:
                 raise exc.located(network=spec.name) from None
         self._validate_pins()
+        self._validate_magnitude()
+
+    def objective_magnitude(self) -> tuple[float, str]:
+        """The largest absolute objective any composition could reach, and its largest term.
+
+        The sum, over the networks and terms, of ``|weight| x`` the term's largest
+        count at the network's largest size ``s``: ``C(s, 2)`` mismatched pairs per
+        attribute (times each declared attribute's factor), per skill, per new
+        tie, times the largest synergy or dissimilarity value; ``s`` for cohesion
+        and relevance; the pool size for spread. A problem must stay within
+        :data:`~evocompose.limits.MAX_OBJECTIVE`.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> value, term = evo.datasets.tiny().objective_magnitude()
+        >>> round(value), term
+        (91, 'relevance')
+        """
+        n = len(self.pool)
+        per_term: dict[str, float] = {"spread": abs(self.weights.spread) * n}
+        skills = len(self.pool.skills)
+        dmax = (
+            float(np.abs(self.dissimilarity).max()) if self.dissimilarity is not None and n else 0.0
+        )
+        factors = sum(abs(self.weights.attribute_factor(a)) for a in self.attributes)
+        for spec in self.networks:
+            w = self.network_weights(spec.name)
+            s = min(int(spec.max_size), n)
+            pairs = s * (s - 1) / 2
+            smax = max((abs(v) for v in spec.synergy.values()), default=0.0)
+            counts = {
+                "sector": pairs,
+                "actor_type": pairs,
+                "area": pairs,
+                "attributes": pairs * factors,
+                "skills": pairs * skills,
+                "new_cross_sector_ties": pairs,
+                "cohesion": float(s),
+                "relevance": float(s),
+                "synergy": pairs * smax,
+                "dissimilarity": pairs * dmax,
+            }
+            for term, count in counts.items():
+                per_term[term] = per_term.get(term, 0.0) + abs(w.term_weight(term)) * count
+        largest = max(per_term, key=lambda t: per_term[t])
+        return float(sum(per_term.values())), largest
+
+    def _validate_magnitude(self) -> None:
+        n = len(self.pool)
+        for spec in self.networks:
+            if spec.max_size > n:
+                raise ProblemError(
+                    f"max_size {spec.max_size:,} is more than the {n:,} candidates of the "
+                    "pool; a network cannot have more members than there are candidates, so "
+                    f"lower max_size to at most {n:,}",
+                    network=spec.name,
+                    column="max_size",
+                    value=spec.max_size,
+                )
+        total, term = self.objective_magnitude()
+        if total > MAX_OBJECTIVE:
+            raise ProblemError(
+                f"the objective could reach {total:.3g}, more than the {MAX_OBJECTIVE:g} every "
+                f"solver counts exactly to a thousandth; the term {term!r} contributes the "
+                "most: lower its weight or its values (dividing every weight by the same "
+                "number keeps the same optimum), or the network sizes",
+                column=f"weights.{term}",
+                value=total,
+            )
 
     def _countable(self, fld: str, column: str) -> None:
         """A quota or ``max_per`` field must be a countable built-in field or declared attribute."""
@@ -1115,6 +1280,38 @@ class Problem:
             f"Problem(name={self.name!r}, candidates={len(self.pool)}, "
             f"ties={self.ties.number_of_edges()}, networks={list(self.network_names)})"
         )
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the pool by sector and actor type, the networks and their rules."""
+        pool = self.pool
+        n = max(1, len(pool))
+        parts = [
+            _html.heading(
+                f"Problem {self.name or '(unnamed)'}: {len(pool)} candidates, "
+                f"{self.ties.number_of_edges()} ties, {len(self.networks)} networks"
+            )
+        ]
+        sectors = Counter(c.sector for c in pool)
+        by_sector = sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))
+        parts.append(
+            _html.table(
+                ["sector", "candidates", "share"], [[s, k, f"{k / n:.1%}"] for s, k in by_sector]
+            )
+        )
+        actors = Counter(c.actor_type for c in pool)
+        parts.append(
+            _html.table(
+                ["actor type", "candidates", "share"],
+                [[a, actors[a], f"{actors[a] / n:.1%}"] for a in ACTOR_TYPES if actors.get(a)],
+            )
+        )
+        rows = []
+        for spec in self.networks:
+            eligible = sum(1 for c in pool if self.eligible(c.id, spec.name))
+            rows.append([spec.name, spec.theme, eligible, "; ".join(spec.describe())])
+        parts.append(_html.table(["network", "title", "eligible", "rules"], rows))
+        parts.append(_html.paragraph("Rules in use: " + ", ".join(self.active_rules())))
+        return "".join(parts)
 
     def summary(self) -> str:
         """A readable summary: the pool by sector and actor type, the networks and their rules."""

@@ -3,12 +3,17 @@
 Every error evocompose raises for bad input is an :class:`EvocomposeError`.
 Messages name the place (file, row, column, network), the offending value,
 and say how to fix it. Values are quoted cut to a readable length and as
-text, never as raw bytes.
+text, never as raw bytes; whole messages are cut at
+:data:`~evocompose.limits.MAX_MESSAGE_CHARS`.
 """
 
 from __future__ import annotations
 
+import reprlib
+from collections.abc import Iterable
 from typing import Any
+
+from evocompose.limits import MAX_MESSAGE_CHARS
 
 __all__ = [
     "CandidateError",
@@ -17,21 +22,51 @@ __all__ = [
     "NetworkSpecError",
     "ProblemError",
     "SolverError",
-    "TieError",
+    "listing",
     "shown",
 ]
 
 #: Longest quoted value in a message; longer values are cut with an ellipsis.
 MAX_SHOWN = 120
+#: Most items :func:`listing` names before it says how many more there are.
+MAX_LISTED = 12
 
 _UNSET: Any = ...
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxstring = MAX_SHOWN
+_REPR.maxother = MAX_SHOWN
+for _attr in ("maxlist", "maxtuple", "maxset", "maxfrozenset", "maxdict", "maxdeque", "maxarray"):
+    setattr(_REPR, _attr, 8)
+
+
+def _text_of(value: object, limit: int) -> str:
+    """``repr`` of a value that never fails and never builds a huge string first."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        digits = round(abs(value).bit_length() * 0.30103)
+        if digits > 40:
+            return f"<a whole number of about {digits:,} digits>"
+        return repr(value)
+    if isinstance(value, str):
+        # cut before repr so that a megabyte value is never copied whole
+        return repr(value[: limit * 2]) if len(value) > limit * 2 else repr(value)
+    if isinstance(value, float):
+        return repr(value)
+    try:
+        return _REPR.repr(value)
+    except Exception:  # a foreign object whose repr fails: name its type only
+        return f"<{type(value).__name__}>"
 
 
 def shown(value: object, limit: int = MAX_SHOWN) -> str:
     """A value as a message quotes it: ``repr`` of text, cut to ``limit`` characters.
 
     Bytes are decoded (invalid bytes replaced) so that a message never shows
-    ``b'...'`` escapes of raw file content.
+    ``b'...'`` escapes of raw file content. Integers too long to print, deep
+    or long containers and objects whose ``repr`` fails are described
+    instead of printed.
 
     Examples
     --------
@@ -39,14 +74,51 @@ def shown(value: object, limit: int = MAX_SHOWN) -> str:
     "'food'"
     >>> shown("x" * 500, limit=12)
     "'xxxxxxx…' (500 characters)"
+    >>> shown(b"caf\\xc3\\xa9")
+    "'café'"
+    >>> shown(10**5000)
+    '<a whole number of about 5,000 digits>'
     """
     if isinstance(value, bytes | bytearray):
-        value = bytes(value).decode("utf-8", errors="replace")
-    text = repr(value)
+        value = bytes(value[: limit * 4]).decode("utf-8", errors="replace") + (
+            "…" if len(value) > limit * 4 else ""
+        )
+    text = _text_of(value, limit)
     if len(text) <= limit:
         return text
-    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
-    return text[: limit - 4] + "…" + text[0] + size
+    size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
+    quote = text[0] if text[0] in "'\"" else ""
+    return text[: limit - 4] + "…" + quote + size
+
+
+def listing(items: Iterable[object], limit: int = MAX_LISTED, *, quote: bool = False) -> str:
+    """Items joined with ``, `` for a message, at most ``limit`` of them, each cut.
+
+    Examples
+    --------
+    >>> listing(["a", "b", "c"])
+    'a, b, c'
+    >>> listing(range(100), limit=3)
+    '0, 1, 2, … and 97 more'
+    >>> listing(["a"], quote=True)
+    "'a'"
+    """
+    out: list[str] = []
+    extra = 0
+    for k, item in enumerate(items):
+        if k >= limit:
+            extra += 1
+        elif quote or not isinstance(item, str):
+            out.append(shown(item, 40))
+        else:
+            out.append(item if len(item) <= 40 else item[:39] + "…")
+    return ", ".join(out) + (f", … and {extra:,} more" if extra else "")
+
+
+def _cut_message(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 40] + f"… (message cut, {len(message):,} characters)"
 
 
 def _location(
@@ -59,13 +131,13 @@ def _location(
 ) -> str:
     parts: list[str] = []
     if file is not None:
-        parts.append(f"file {file!s}")
+        parts.append(f"file {shown(file, 200)[1:-1] if isinstance(file, str) else file}")
     if row is not None:
         parts.append(f"row {row}")
     if network is not None:
-        parts.append(f"network {network!r}")
+        parts.append(f"network {shown(network)}")
     if column is not None:
-        parts.append(f"column {column!r}")
+        parts.append(f"column {shown(column)}")
     if has_value:
         parts.append(f"value {shown(value)}")
     return ", ".join(parts)
@@ -95,7 +167,17 @@ class EvocomposeError(Exception):
     "network 'food', column 'min_size', value 0: must be >= 1"
     >>> err.network
     'food'
+
+    Attributes
+    ----------
+    unexpected : bool
+        ``True`` when the error stands in for an exception evocompose did not
+        foresee (raised at the boundary of a reader or writer, see
+        :mod:`evocompose.io`): the input is still refused cleanly, but the
+        message is generic, so please report it.
     """
+
+    unexpected: bool = False
 
     def __init__(
         self,
@@ -115,7 +197,7 @@ class EvocomposeError(Exception):
         self.value = None if value is _UNSET else value
         self.message = message
         where = _location(file, row, column, network, self.value, self.has_value)
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(_cut_message(f"{where}: {message}" if where else message))
 
     def located(self, **place: Any) -> EvocomposeError:
         """A copy of this error (same class) with some of its place replaced.
@@ -139,7 +221,9 @@ class EvocomposeError(Exception):
             "value": self.value if self.has_value else _UNSET,
         }
         current.update(place)
-        return type(self)(self.message, **current)
+        out = type(self)(self.message, **current)
+        out.unexpected = self.unexpected
+        return out
 
 
 class CandidateError(EvocomposeError):

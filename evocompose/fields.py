@@ -27,6 +27,7 @@ __all__ = [
     "COUNTABLE_FIELDS",
     "DAYS",
     "DIVERSITY_FIELDS",
+    "FALSE_WORDS",
     "FIELDS",
     "KNOWN_COLUMNS",
     "PERSONAL_FIELDS",
@@ -34,7 +35,9 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "SLOT_RE",
     "TIMES",
+    "TRUE_WORDS",
     "Field",
+    "parse_flag",
     "slot_key",
 ]
 
@@ -51,6 +54,30 @@ TIMES: tuple[str, ...] = ("morning", "afternoon", "evening")
 #: A well-formed slot such as ``tue-evening``.
 SLOT_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(morning|afternoon|evening)$")
 _SLOT_ORDER = {f"{d}-{t}": i for i, (d, t) in enumerate((d, t) for d in DAYS for t in TIMES)}
+
+
+#: Words read as yes (any case): English, Danish (``ja``; ``sand`` is what Danish Excel
+#: writes for TRUE), ``1`` and ``x``.
+TRUE_WORDS: frozenset[str] = frozenset({"true", "yes", "ja", "sand", "1", "x"})
+#: Words read as no (any case); ``falsk`` is what Danish Excel writes for FALSE. An empty
+#: cell of the ``external`` column also reads as no.
+FALSE_WORDS: frozenset[str] = frozenset({"false", "no", "nej", "falsk", "0"})
+
+
+def parse_flag(text: str) -> bool | None:
+    """A yes/no word as a bool; ``None`` when it is not one of :data:`TRUE_WORDS` or :data:`FALSE_WORDS`.
+
+    Examples
+    --------
+    >>> parse_flag("Ja"), parse_flag("FALSK"), parse_flag("SAND"), parse_flag("maybe")
+    (True, False, True, None)
+    """
+    t = text.strip().lower()
+    if t in TRUE_WORDS:
+        return True
+    if t in FALSE_WORDS:
+        return False
+    return None
 
 
 def slot_key(slot: str) -> tuple[int, str]:

@@ -16,11 +16,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from evocompose import _html
 from evocompose.objective import breakdown
 
 if TYPE_CHECKING:
+    from evocompose.audit import Audit
     from evocompose.composition import Composition
     from evocompose.data import Problem
+    from evocompose.diagnosis import Diagnosis
+    from evocompose.process import Renewal, Repair
 
 __all__ = ["PhaseStats", "Progress", "Result", "SolveStats", "SolveStatus"]
 
@@ -202,6 +206,19 @@ class Result:
         ``(seconds, objective, bound)`` each time a better composition was found.
     stats : SolveStats
         Figures of the solve (model size, iterations, phases, ...).
+    audit : Audit or None
+        What the result came from (problem fingerprint, parameters, seed,
+        versions, times); set by :func:`evocompose.solve` and the process
+        workflows, ``None`` only on the results of a backend's module
+        function called directly. See :mod:`evocompose.audit`.
+    diagnosis : Diagnosis or None
+        Why there is no composition, and what to change (set by
+        :func:`evocompose.solve` on INFEASIBLE results; see
+        :func:`evocompose.diagnose`).
+    repair : Repair or None
+        The changes :func:`evocompose.recompose` made, with their reasons.
+    renewal : Renewal or None
+        How a :func:`evocompose.renew` round relates to the earlier ones.
     """
 
     status: SolveStatus
@@ -220,6 +237,10 @@ class Result:
     weighted_terms: Mapping[str, float] = field(default_factory=dict)
     history: tuple[tuple[float, float, float | None], ...] = ()
     stats: SolveStats = field(default_factory=SolveStats)
+    audit: Audit | None = None
+    diagnosis: Diagnosis | None = None
+    repair: Repair | None = None
+    renewal: Renewal | None = None
 
     def __hash__(self) -> int:
         return hash((self.status, self.composition, self.objective))
@@ -309,7 +330,42 @@ class Result:
                 wv = self.weighted_terms.get(t, 0.0)
                 if v or wv:
                     lines.append(f"  {t:<24} {v:>12,.2f} {wv:>12,.2f}")
+        if self.diagnosis is not None:
+            lines.append("Diagnosis: " + self.diagnosis.text())
+        if self.repair is not None:
+            lines.append(self.repair.text())
+        if self.renewal is not None:
+            lines.append(self.renewal.text())
+        if self.audit is not None:
+            a = self.audit
+            lines.append(
+                f"Audit: problem {a.fingerprint[:12]}, {a.call} with {a.backend}, "
+                f"{'deterministic' if a.deterministic else 'wall-clock'} limit {a.time_limit:g}, "
+                f"started {a.started}"
+            )
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: status, objective, bound and gap, terms, and the members."""
+        facts = [["status", str(self.status)], ["solver", self.solver]]
+        if self.objective is not None:
+            facts.append(["objective", f"{self.objective:,.2f}"])
+        if self.bound is not None:
+            facts.append(["best bound", f"{self.bound:,.2f} ({self.bound_source or 'proven'})"])
+        if self.gap is not None:
+            facts.append(["gap", f"{self.gap:.2%}"])
+        facts.append(["runtime", f"{self.runtime:.2f} s"])
+        parts = [_html.heading(f"Result: {self.status}"), _html.table(["", ""], facts)]
+        terms = [
+            [t, v, self.weighted_terms.get(t, 0.0)]
+            for t, v in self.terms.items()
+            if v or self.weighted_terms.get(t)
+        ]
+        if terms:
+            parts.append(_html.table(["term", "raw value", "contribution"], terms))
+        if self.composition is not None:
+            parts.append(self.composition._repr_html_())
+        return "".join(parts)
 
     def __str__(self) -> str:
         return self.summary()

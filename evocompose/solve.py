@@ -2,17 +2,89 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+from typing import TYPE_CHECKING, Any
 
+from evocompose.audit import Audit, composition_digest, now, problem_fingerprint
+from evocompose.check import check
+from evocompose.diagnose import diagnose_no_composition
+from evocompose.result import Result, SolveStatus
 from evocompose.solvers import get_backend
 from evocompose.solvers.contract import ProgressFn, SolveOptions
 
 if TYPE_CHECKING:
     from evocompose.composition import Composition
     from evocompose.data import Problem
-    from evocompose.result import Result
 
-__all__ = ["solve"]
+__all__ = ["attach_audit", "composition_data", "solve"]
+
+#: Smallest diagnosis budget (seconds) when ``solve(diagnose=True)``.
+DIAGNOSIS_TIME = 10.0
+
+
+def composition_data(composition: Composition | None) -> dict[str, Any] | None:
+    """A composition as plain data for an audit (``{"members": ..., "slots": ...}``)."""
+    if composition is None:
+        return None
+    return {
+        "members": {n: list(ids) for n, ids in composition.members.items()},
+        "slots": {n: s for n, s in composition.slots.items() if s is not None},
+    }
+
+
+def attach_audit(
+    problem: Problem,
+    result: Result,
+    *,
+    call: str,
+    backend: str,
+    options: SolveOptions,
+    started: str,
+    parameters: dict[str, Any] | None = None,
+) -> Result:
+    """A copy of ``result`` carrying its :class:`~evocompose.audit.Audit` (results are never changed)."""
+    audit = Audit(
+        fingerprint=problem_fingerprint(problem),
+        call=call,
+        backend=backend,
+        solver=result.solver,
+        time_limit=float(options.time_limit),
+        seed=options.seed,
+        workers=options.workers,
+        deterministic=options.deterministic,
+        parameters=parameters or {},
+        started=started,
+        ended=now(),
+        status=str(result.status),
+        composition=None if result.composition is None else composition_digest(result.composition),
+        objective=result.objective,
+    )
+    return dataclasses.replace(result, audit=audit)
+
+
+def _found_by_check(
+    problem: Problem, result: Result, composition: Composition, seconds: float
+) -> Result:
+    """The backend found nothing in time, but the feasibility check did: return that."""
+    proven = result.stats.proven_bound
+    return Result.scored(
+        problem,
+        SolveStatus.FEASIBLE,
+        composition,
+        bound=proven,
+        bound_source=result.bound_source or ("cpsat" if proven is not None else None),
+        runtime=result.runtime + seconds,
+        seed=result.seed,
+        workers=result.workers,
+        deterministic=result.deterministic,
+        solver=f"{result.solver} + feasibility check (cpsat)",
+        history=result.history,
+        stats=dataclasses.replace(
+            result.stats,
+            path=f"{result.stats.path or result.solver} + feasibility check",
+            solver_objective=None,
+        ),
+    )
 
 
 def solve(
@@ -26,6 +98,8 @@ def solve(
     hint: Composition | None = None,
     log: bool = False,
     deterministic: bool = False,
+    diagnose: bool | float = True,
+    language: str = "en",
 ) -> Result:
     """Compose the networks of ``problem``.
 
@@ -69,13 +143,28 @@ def solve(
         iterations) instead of seconds, and the same problem, seed and
         number of workers give the same composition on any machine load.
         Wall time is usually longer than ``time_limit`` in this mode.
+    diagnose : bool or float
+        When the backend returns no composition, find out why and attach it
+        as ``result.diagnosis`` (:func:`evocompose.diagnose`): always after
+        INFEASIBLE; after UNKNOWN (out of time) when a counting argument or
+        a short feasibility check (at most ``min(5, time_limit)`` seconds)
+        proves the problem impossible, which makes the status INFEASIBLE.
+        When that check finds a composition instead, it is returned
+        (FEASIBLE, ``stats.path`` ending in ``"feasibility check"``), so a
+        solve that found nothing may take up to twice ``time_limit``.
+        ``True`` gives a diagnosis ``max(10, time_limit)`` seconds, a number
+        that many; ``False`` skips all of it.
+    language : {"en", "da"}
+        Language of the diagnosis.
 
     Returns
     -------
     Result
         ``objective`` is recomputed from the composition with
         :func:`evocompose.objective.evaluate`; ``status`` is OPTIMAL only when
-        the backend proved it.
+        the backend proved it. ``result.audit`` records the problem's
+        fingerprint, the parameters, versions and times
+        (:func:`evocompose.reproduce` reruns it).
 
     Raises
     ------
@@ -90,7 +179,10 @@ def solve(
     >>> r = solve(evo.datasets.tiny(), time_limit=5)
     >>> r.status.value, r.composition.size("a") + r.composition.size("b")
     ('OPTIMAL', 6)
+    >>> r.audit.call, r.audit.backend
+    ('solve', 'auto')
     """
+    started = now()
     options = SolveOptions(
         time_limit=time_limit,
         seed=seed,
@@ -100,4 +192,31 @@ def solve(
         log=log,
         hint=hint,
     )
-    return get_backend(solver).run(problem, options)
+    result = get_backend(solver).run(problem, options)
+    if result.composition is None and diagnose:
+        budget = max(DIAGNOSIS_TIME, time_limit) if diagnose is True else float(diagnose)
+        found = diagnose_no_composition(
+            problem,
+            result.status,
+            time_limit=budget,
+            check_time=min(DIAGNOSIS_TIME / 2, float(time_limit)),
+            seed=seed,
+            workers=workers,
+            deterministic=deterministic,
+            language=language,
+        )
+        if found is not None and found.feasible is True and found.composition is not None:
+            if not check(problem, found.composition):
+                result = _found_by_check(problem, result, found.composition, found.seconds)
+        elif found is not None:
+            status = SolveStatus.INFEASIBLE if found.feasible is False else result.status
+            result = dataclasses.replace(result, status=status, diagnosis=found)
+    return attach_audit(
+        problem,
+        result,
+        call="solve",
+        backend=solver,
+        options=options,
+        started=started,
+        parameters={"hint": composition_data(hint)},
+    )

@@ -8,20 +8,22 @@ The terms themselves are named in :mod:`evocompose.vocabulary` and defined in
 from __future__ import annotations
 
 import dataclasses
-import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from evocompose.errors import ProblemError
+from evocompose.limits import MAX_COUNT, MAX_NUMBER, real_number, whole_number
 from evocompose.vocabulary import TERM_NAMES
 
 __all__ = ["MAX_WEIGHT", "WEIGHT_FIELDS", "Weights"]
 
-#: Largest absolute weight (and attribute factor) accepted. Larger ones make the
-#: scaled integer objective of CP-SAT overflow; no sensible objective needs them.
-MAX_WEIGHT = 1e6
+#: Largest absolute weight (and attribute factor) accepted (:data:`evocompose.limits.MAX_NUMBER`).
+#: Larger ones make the scaled integer objective of CP-SAT overflow; no sensible objective
+#: needs them. The problem further bounds the whole objective
+#: (:data:`evocompose.limits.MAX_OBJECTIVE`).
+MAX_WEIGHT = MAX_NUMBER
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,13 @@ class Weights:
                     value=t,
                 )
         target = self.cohesion_target
-        if isinstance(target, bool) or not isinstance(target, int) or target < 0:
+        if (
+            not isinstance(target, numbers.Integral)
+            or not whole_number(target, MAX_COUNT)
+            or target < 0
+        ):
             raise ProblemError(
-                "cohesion_target must be a whole number >= 0",
+                f"cohesion_target must be a whole number from 0 to {MAX_COUNT:,}",
                 column="weights.cohesion_target",
                 value=target,
             )
@@ -148,13 +154,7 @@ WEIGHT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Weights))
 
 
 def _check_weight(value: object, where: str) -> None:
-    ok = (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-        and abs(float(value)) <= MAX_WEIGHT
-    )
-    if not ok:
+    if not real_number(value, MAX_WEIGHT):
         raise ProblemError(
             f"a weight must be a finite number between {-MAX_WEIGHT:g} and {MAX_WEIGHT:g}",
             column=where,

@@ -1,12 +1,85 @@
-"""Shared fixtures: a small valid candidate table, network plan, and a tiny TOML writer."""
+"""Shared fixtures: a small valid candidate table, network plan, and a tiny TOML writer.
+
+Also the ``yardstick`` marker: the fast tests of the checker, the objective,
+the metrics and the validation, which ``make mutate`` runs against every
+mutant (see ``docs/reliability.md``).
+"""
 
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+#: Test modules whose tests are marked ``yardstick``.
+YARDSTICK_MODULES = frozenset(
+    {
+        "test_check.py",
+        "test_check_rules.py",
+        "test_check_oracle.py",
+        "test_objective_terms.py",
+        "test_objective.py",
+        "test_metrics.py",
+        "test_data_model.py",
+        "test_errors_corpus.py",
+        "test_io_candidates.py",
+        "test_io_ties_networks.py",
+        "test_io_dissimilarity.py",
+        "test_writers.py",
+    }
+)
+
+
+#: Set by ``.ci/run``: the shared MDGPLIB benchmark folder must be there (its
+#: tests fail instead of skipping). A developer without ``../shared`` leaves it
+#: unset and sees those tests skipped, with the reason (``-rs``).
+REQUIRE_SHARED = "EVOCOMPOSE_REQUIRE_SHARED"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "yardstick: a fast test of check, objective, metrics or validation (make mutate runs these)",
+    )
+    if os.environ.get(REQUIRE_SHARED) == "1":
+        from evocompose.datasets.mdgplib import default_benchmark_dir
+
+        bench = default_benchmark_dir()
+        if not (bench / "instances").is_dir() or not (bench / "bks.csv").is_file():
+            raise pytest.UsageError(
+                f"{REQUIRE_SHARED}=1 but the shared MDGPLIB benchmark folder is missing: "
+                f"{bench} (expected instances/ and bks.csv). Put shared/ beside the "
+                "repository, or set EVOCOMPOSE_MDGPLIB to its benchmarks/mdgp folder."
+            )
+
+
+@pytest.fixture(scope="session")
+def warm_mdgp_kernels() -> None:
+    """Compile the MDGP engine's numba kernels (one and two threads) before a timed test.
+
+    A cold compile takes several seconds on a loaded 2-core machine, which would
+    otherwise be charged to whichever timed assertion runs first.
+    """
+    import numpy as np
+
+    from evocompose.solvers.search.mdgp import solve_mdgp
+
+    rng = np.random.default_rng(0)
+    d = rng.random((8, 8))
+    d = (d + d.T) / 2
+    np.fill_diagonal(d, 0)
+    for workers in (1, 2):
+        solve_mdgp(d, [4, 4], [4, 4], time_limit=30.0, seed=0, max_iterations=50, workers=workers)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in YARDSTICK_MODULES:
+            item.add_marker(pytest.mark.yardstick)
+
 
 CANDIDATES_CSV = """\
 id,name,organisation,sector,actor_type,skills,themes,availability,capacity,external,gender,relevance:a
@@ -77,3 +150,14 @@ def files(tmp_path: Path) -> dict[str, Path]:
     out["ties"].write_text(TIES_CSV, encoding="utf-8")
     out["networks"].write_text(to_toml(PLAN), encoding="utf-8")
     return out
+
+
+@pytest.fixture(scope="session")
+def stevns_solved() -> tuple[Any, Any]:
+    """The Stevns example and a feasible composition of it (deterministic local search, ~2 s)."""
+    import evocompose as evo
+
+    problem = evo.datasets.stevns(seed=0)
+    result = evo.solve(problem, time_limit=1.0, seed=0, solver="search", deterministic=True)
+    assert result.composition is not None and evo.check(problem, result.composition) == []
+    return problem, result.composition

@@ -28,10 +28,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "evocompose"
 LAYERS: dict[str, int] = {
     # 1: errors, names, fields, weights, rule dataclasses
     "evocompose.errors": 1,
+    "evocompose._html": 1,
+    "evocompose.limits": 1,
     "evocompose.vocabulary": 1,
     "evocompose.fields": 1,
     "evocompose.weights": 1,
     "evocompose.constraints": 1,
+    "evocompose.language": 1,
     # 2: data and composition
     "evocompose.data": 2,
     "evocompose.composition": 2,
@@ -39,8 +42,11 @@ LAYERS: dict[str, int] = {
     "evocompose.objective": 3,
     "evocompose.check": 3,
     "evocompose.bounds": 3,
-    # 4: results
+    # 4: results and the records they carry
     "evocompose.result": 4,
+    "evocompose.audit": 4,
+    "evocompose.diagnosis": 4,
+    "evocompose.process": 4,
     # 5: solvers
     "evocompose.solvers": 5,
     # 6: entry points, io, metrics, workflows, plots, CLI, datasets
@@ -49,10 +55,21 @@ LAYERS: dict[str, int] = {
     "evocompose.metrics": 6,
     "evocompose.compare": 6,
     "evocompose.improve": 6,
+    "evocompose.report": 6,
+    "evocompose.wording": 6,
+    "evocompose.diagnose": 6,
+    "evocompose.recompose": 6,
+    "evocompose.explain": 6,
+    "evocompose.renew": 6,
+    "evocompose.reproduce": 6,
     "evocompose.handpicked": 6,
     "evocompose.plotting": 6,
     "evocompose.cli": 6,
     "evocompose.datasets": 6,
+    "evocompose.batch": 6,
+    "evocompose.sweep": 6,
+    "evocompose.pareto": 6,
+    "evocompose.lottery": 6,
     # 7: the public API
     "evocompose": 7,
 }

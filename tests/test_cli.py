@@ -66,3 +66,35 @@ def test_bad_input_is_one_line_and_exit_2(
     for part in ("cands.csv", "row 6", "actor_type", "pirate"):
         assert part in err
     assert "Traceback" not in err
+
+
+def test_report_writes_workbook_and_page_against_a_proposal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    problem = evo.datasets.stevns(seed=0)
+    ours = evo.write_composition(evo.handpick(problem, "random", seed=1), tmp_path / "ours.xlsx")
+    theirs = evo.write_composition(evo.handpick(problem, "snowball"), tmp_path / "forslag.csv")
+    args = ["report", *INPUTS, "--composition", str(ours), "--out", str(tmp_path / "rapport")]
+    args += ["--compare-with", f"styregruppen={theirs}", "--pseudonymise"]
+    assert main(args) == 0
+    assert "rapport.xlsx" in capsys.readouterr().out
+    page = (tmp_path / "rapport.html").read_text(encoding="utf-8")
+    assert "Sammenligning" in page and "styregruppen" in page and "Fødevarer og Jordbrug" in page
+    assert main([*args[:-3], "--compare-with", "no-equals-sign"]) == 2
+    assert "LABEL=FILE" in capsys.readouterr().err
+
+
+def test_progress_bar_only_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evocompose.cli import _ProgressBar
+    from evocompose.result import Progress
+
+    bar = _ProgressBar(5.0)
+    bar(Progress(1.0, 1234.5, 1300.0, "cpsat"))
+    fields = bar.progress.tasks[0].fields
+    assert fields["best"] == "objective 1,234.5  bound 1,300.0  gap 5.04%"
+    out = tmp_path / "c.csv"
+    args = ["solve", *INPUTS, "--time-limit", "3", "--out", str(out), "--solver", "search"]
+    main(args)  # stdout is captured here, not a terminal: no bar
+    assert "composing" not in capsys.readouterr().out

@@ -116,3 +116,21 @@ def test_accepts_results(tiny: evo.Problem) -> None:
     assert not any(str(i).startswith("percentile") for i in card.frame.index)
     with pytest.raises(ValueError):
         compare(tiny, {"none": evo.Result(evo.SolveStatus.INFEASIBLE, None)})
+
+
+def test_a_proposal_without_slots_is_judged_at_its_best_slots() -> None:
+    from evocompose.compare import with_best_slots
+
+    p = evo.datasets.stevns(seed=0, n=120)
+    hand = evo.handpick(p, "snowball")
+    bare = evo.Composition(hand.members)  # members only, as in a hand-made file
+    assert any(v.rule == "meeting" and "no meeting slot" in v.message for v in evo.check(p, bare))
+    filled, networks = with_best_slots(p, bare)
+    assert set(networks) == {s.name for s in p.networks if s.meeting is not None}
+    assert not [v for v in evo.check(p, filled) if "no meeting slot" in v.message]
+    card = evo.compare(p, {"hand": bare}, null_samples=0)
+    assert card.filled_slots == {"hand": networks}
+    assert "no meeting slot given" in str(card)
+    assert card.frame.loc["violations", "hand"] == len(evo.check(p, filled))
+    same, none = with_best_slots(p, filled)
+    assert same is filled and none == ()

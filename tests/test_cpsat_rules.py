@@ -20,11 +20,10 @@ from evocompose import (
     SolveStatus,
     Weights,
 )
+from evocompose.check import check
 from evocompose.result import Result
 from evocompose.solve import solve
 from evocompose.solvers.cpsat import build_model
-
-check = pytest.importorskip("evocompose.check").check
 
 SECTORS = ["agri", "food", "food", "tour", "agri", "tour", "food", "agri"]
 ACTORS = ["private", "private", "public", "civil", "knowledge", "private", "civil", "public"]

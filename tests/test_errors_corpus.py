@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ import pandas as pd
 import pytest
 from conftest import CANDIDATES_CSV, PLAN, to_toml
 
+import evocompose as evo
 import evocompose.io as eio
 from evocompose.errors import (
     CandidateError,
@@ -159,6 +162,70 @@ def nan_id_frame(f: dict[str, Path]) -> Action:
     frame["id"] = frame["id"].astype(object)
     frame.loc[2, "id"] = np.nan
     return lambda: eio.read_candidates(frame)
+
+
+def composition_json(text: str) -> Prepare:
+    """Read a JSON composition file against the valid problem."""
+
+    def prepare(f: dict[str, Path]) -> Action:
+        problem = _load(f)()
+        path = f["candidates"].with_name("composition.json")
+        path.write_text(text, encoding="utf-8")
+        return lambda: eio.read_composition(path, problem)
+
+    return prepare
+
+
+def workbook(mangle: Callable[[dict[str, bytes]], dict[str, bytes]]) -> Prepare:
+    """Write the valid candidates as a workbook, change its zip members, then load it."""
+
+    def prepare(f: dict[str, Path]) -> Action:
+        path = f["candidates"].with_suffix(".xlsx")
+        eio.write_table(eio.read_candidates(f["candidates"]).to_frame(), path)
+        with zipfile.ZipFile(path) as z:
+            members = {n: z.read(n) for n in z.namelist()}
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for n, data in mangle(members).items():
+                z.writestr(n, data)
+        return lambda: eio.load_problem(path, f["ties"], f["networks"])
+
+    return prepare
+
+
+def _sheet_xml(members: dict[str, bytes]) -> str:
+    return next(n for n in members if n.startswith("xl/worksheets/"))
+
+
+def formula_without_value(members: dict[str, bytes]) -> dict[str, bytes]:
+    sheet = _sheet_xml(members)
+    xml = members[sheet].decode()
+    cell = re.search(r'<c r="D3"[^>]*>.*?</c>', xml)
+    assert cell is not None
+    xml = xml.replace(cell.group(), '<c r="D3"><f>LOWER("FOOD")</f></c>', 1)
+    return {**members, sheet: xml.encode()}
+
+
+def garbage_sheet(members: dict[str, bytes]) -> dict[str, bytes]:
+    return {**members, _sheet_xml(members): b"<worksheet><sheetData><row"}
+
+
+def unsupported_compression(f: dict[str, Path]) -> Action:
+    path = f["candidates"].with_suffix(".xlsx")
+    eio.write_table(eio.read_candidates(f["candidates"]).to_frame(), path)
+    data = bytearray(path.read_bytes())
+    for sig, off in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        pos = 0
+        while (pos := data.find(sig, pos)) >= 0:
+            data[pos + off : pos + off + 2] = (99).to_bytes(2, "little")
+            pos += 4
+    path.write_bytes(bytes(data))
+    return lambda: eio.read_candidates(path)
+
+
+def write_into_missing_folder(f: dict[str, Path]) -> Action:
+    problem = _load(f)()
+    target = f["candidates"].parent / "no-such-folder" / "composition.csv"
+    return lambda: eio.write_composition(evo.Composition({"a": ["p1", "p2"]}), target, problem)
 
 
 HEADER = CANDIDATES_CSV.splitlines()[0]
@@ -451,7 +518,7 @@ CASES: list[Case] = [
         "max-per-zero",
         plan(net(1, max_per={"area": 0})),
         NetworkSpecError,
-        ("networks.toml", "network[2].max_per.area", "value 0", ">= 1"),
+        ("networks.toml", "network[2].max_per.area", "value 0", "from 1"),
     ),
     Case(
         "max-per-not-a-number",
@@ -635,6 +702,202 @@ CASES: list[Case] = [
         composition("network,person\na,p1\n"),
         CompositionError,
         ("composition.csv", "row 1", "'candidate_id'"),
+    ),
+    # ---------------------------------------------------------------- issue 15: foreign
+    # exceptions, limits, misreadings (each once raised a foreign exception or misread)
+    Case(
+        "csv-of-empty-cells",
+        write("candidates", ",,,\n"),
+        CandidateError,
+        ("candidates.csv", "no header row"),
+    ),
+    Case(
+        "csv-unclosed-quote",
+        edit("candidates", "p2,Bo", 'p2,"Bo'),
+        CandidateError,
+        ("candidates.csv", "row 3", "quote"),
+    ),
+    Case(
+        "csv-nul-bytes",
+        write("candidates", CANDIDATES_CSV.encode().replace(b"Cafe B", b"Ca\x00fe B")),
+        CandidateError,
+        ("candidates.csv", "row 3", "NUL"),
+    ),
+    Case(
+        "csv-control-character",
+        edit("candidates", "Cafe B", "Cafe\x01B"),
+        CandidateError,
+        ("candidates.csv", "row 3", "C3", "U+0001", "column 3"),
+    ),
+    Case(
+        "utf16-cut-mid-character",
+        write("candidates", CANDIDATES_CSV.encode("utf-16")[:-1]),
+        CandidateError,
+        ("candidates.csv", "UTF-16", "damaged"),
+    ),
+    Case(
+        "id-longer-than-200-characters",
+        edit("candidates", "p3,Cy", "p" + "3" * 200 + ",Cy"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'id'", "201 characters", "at most 200"),
+    ),
+    Case(
+        "cell-longer-than-32767-characters",
+        edit("candidates", "Cafe B", "C" * 40_000),
+        CandidateError,
+        ("candidates.csv", "row 3", "C3", "40,000 characters", "32,767", "(40,000 characters)"),
+    ),
+    Case(
+        "capacity-beyond-the-limit",
+        edit("candidates", ",2,ja,", ",1e300,ja,"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'capacity'", "'1e300'", "1,000,000"),
+    ),
+    Case(
+        "capacity-of-5000-digits",
+        edit("candidates", ",2,ja,", "," + "9" * 5000 + ",ja,"),
+        CandidateError,
+        ("candidates.csv", "row 4", "'capacity'", "(5,000 characters)"),
+    ),
+    Case(
+        "strength-beyond-the-limit",
+        edit("ties", ",2,work", ",1e300,work"),
+        TieError,
+        ("ties.csv", "row 2", "'strength'", "'1e300'", "1e+06"),
+    ),
+    Case(
+        "relevance-column-names-no-network",
+        edit("candidates", "relevance:a", "relevance:fødevarer"),
+        CandidateError,
+        ("candidates.csv", "row 1", "'relevance:fødevarer'", "networks: a, b", "delete it"),
+    ),
+    Case(
+        "relevance-column-case-differs",
+        edit("candidates", "relevance:a", "relevance:A"),
+        CandidateError,
+        ("candidates.csv", "row 1", "'relevance:A'", "rename the column to relevance:a"),
+    ),
+    Case(
+        "xlsx-formula-without-saved-value",
+        workbook(formula_without_value),
+        CandidateError,
+        ("candidates.xlsx [sheet data]", "column 'D3'", "'=LOWER(\"FOOD\")'", "saved value"),
+    ),
+    Case(
+        "xlsx-damaged-sheet",
+        workbook(garbage_sheet),
+        CandidateError,
+        ("candidates.xlsx", "damaged", "save it as .xlsx"),
+    ),
+    Case(
+        "xlsx-unsupported-compression",
+        unsupported_compression,
+        CandidateError,
+        ("candidates.xlsx", "NotImplementedError", "damaged"),
+    ),
+    Case(
+        "toml-nested-too-deeply",
+        write("networks", "[global]\nname = " + "[" * 5_000 + "]" * 5_000 + "\n"),
+        NetworkSpecError,
+        ("networks.toml", "too deeply", "32"),
+    ),
+    Case(
+        "toml-integer-of-5000-digits",
+        write(
+            "networks",
+            to_toml(PLAN).replace('"default_capacity" = 1', '"default_capacity" = ' + "9" * 5000),
+        ),
+        NetworkSpecError,
+        ("networks.toml", "thousands of digits"),
+    ),
+    Case(
+        "weight-of-400-digits",
+        plan(lambda d: d.update(weights={"sector": int("9" * 400)})),
+        NetworkSpecError,
+        ("networks.toml", "weights.sector", "400 digits", "1e+06"),
+    ),
+    Case(
+        "weight-1e300",
+        plan(lambda d: d.update(weights={"relevance": 1e300})),
+        NetworkSpecError,
+        ("networks.toml", "weights.relevance", "1e+300", "1e+06"),
+    ),
+    Case(
+        "max-size-beyond-the-count-limit",
+        plan(net(0, max_size=10**12)),
+        NetworkSpecError,
+        ("networks.toml", "network[1].max_size", "1000000000000", "1,000,000"),
+    ),
+    Case(
+        "max-size-above-the-pool",
+        plan(net(0, max_size=7)),
+        ProblemError,
+        ("networks.toml", "network[1].max_size", "value 7", "6 candidates", "at most 6"),
+    ),
+    Case(
+        "synergy-1e300",
+        plan(net(0, synergy={"agriculture|retail": 1e300})),
+        NetworkSpecError,
+        ("networks.toml", 'network[1].synergy."agriculture|retail"', "1e+300"),
+    ),
+    Case(
+        "objective-beyond-what-solvers-count",
+        plan(
+            both(
+                net(0, synergy={"agriculture|retail": 1e6}),
+                lambda d: d.update(weights={"synergy": 1e6}),
+            )
+        ),
+        ProblemError,
+        ("networks.toml", "weights.synergy", "could reach 3e+12", "'synergy'"),
+    ),
+    Case(
+        "external-quota-value-not-yes-or-no",
+        plan(net(1, quota=[{"field": "external", "values": ["maybe"], "max": 1}])),
+        NetworkSpecError,
+        ("networks.toml", "network[2].quota[1].values[1]", "'maybe'", "ja", "falsk"),
+    ),
+    Case(
+        "assign-all-not-yes-or-no",
+        plan(glob(assign_all="perhaps")),
+        NetworkSpecError,
+        ("networks.toml", "global.assign_all", "'perhaps'", "nej"),
+    ),
+    Case(
+        "dissimilarity-1e308",
+        dissimilarity(_square().replace("p3,0.2,0.1,,0.1", "p3,0.2,1e308,,0.1")),
+        ProblemError,
+        ("dissimilarity.csv", "row 4", "'p2'", "'1e308'", "cell C4", "1e+06"),
+    ),
+    Case(
+        "composition-json-slot-not-a-slot",
+        composition_json('{"members": {"a": ["p1", "p2"]}, "slots": {"a": 5}}'),
+        CompositionError,
+        ("composition.json", "slots.a", "value 5", "tue-evening"),
+    ),
+    Case(
+        "composition-json-slot-of-unknown-network",
+        composition_json('{"members": {"a": ["p1"]}, "slots": {"z": "tue-evening"}}'),
+        CompositionError,
+        ("composition.json", "'slots'", "'z'", "a, b"),
+    ),
+    Case(
+        "composition-json-id-not-text",
+        composition_json('{"members": {"a": ["p1", 7]}}'),
+        CompositionError,
+        ("composition.json", "members.a[2]", "value 7"),
+    ),
+    Case(
+        "composition-json-nested-too-deeply",
+        composition_json('{"members": {"a": ' + "[" * 50_000 + "]" * 50_000 + "}}"),
+        CompositionError,
+        ("composition.json", "too deeply"),
+    ),
+    Case(
+        "write-into-a-missing-folder",
+        write_into_missing_folder,
+        CompositionError,
+        ("composition.csv", "cannot write", "folder exists"),
     ),
 ]
 

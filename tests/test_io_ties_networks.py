@@ -125,7 +125,7 @@ def test_weights_and_network_overrides() -> None:
         ({"network": [{"name": "a", "bridge": {"mode": "tie"}}]}, "network[1].bridge.mode"),
         ({"network": [{"name": "a", "meeting": {"quorum": 0}}]}, "network[1].meeting.quorum"),
         ({"network": [{"name": "a", "skill": [{"min": 1}]}]}, "network[1].skill[1].skill"),
-        ({"network": [{"name": "a"}], "global": {"assign_all": "yes"}}, "global.assign_all"),
+        ({"network": [{"name": "a"}], "global": {"assign_all": "maybe"}}, "global.assign_all"),
         ({"network": [{"name": "a"}], "global": {"conflicts": [["x"]]}}, "global.conflicts[1]"),
         ({"network": [{"name": "a"}], "weights": {"order": ["sector", "fun"]}}, "weights.order[2]"),
     ],

@@ -243,6 +243,7 @@ def test_population_phase_is_deterministic_under_an_iteration_budget(workers: in
     assert _feasible(runs[0], np.array(lb), np.array(ub))
 
 
+@pytest.mark.usefixtures("warm_mdgp_kernels")
 def test_threads_under_a_wall_clock_budget() -> None:
     # Jobs start as threads free up; every report reaches the progress hook in
     # increasing order and the result is the best reported.
@@ -257,7 +258,9 @@ def test_threads_under_a_wall_clock_budget() -> None:
     assert _feasible(res, np.array(lb), np.array(ub))
     assert res.value == pytest.approx(mdgp_value(D, res.assignment))
     assert seen == sorted(seen) and seen[-1] == pytest.approx(res.value)
-    assert res.runtime < 3.0
+    # a 1 s budget: the threads stop within a kernel call of it (generous margin for a
+    # loaded 2-core machine; the kernels are compiled by the fixture, not on this clock)
+    assert res.runtime < 5.0
 
 
 def test_budget_fraction_follows_iterations_when_capped() -> None:
@@ -272,6 +275,7 @@ def test_budget_fraction_follows_iterations_when_capped() -> None:
     assert 0.0 <= timed.fraction_used() < 1.0
 
 
+@pytest.mark.usefixtures("warm_mdgp_kernels")
 def test_a_failing_progress_hook_stops_every_thread() -> None:
     rng = np.random.default_rng(6)
     D = _random_D(rng, 120)

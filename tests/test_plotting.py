@@ -77,3 +77,37 @@ def test_plot_tie_matrix() -> None:
     before, after = plot_tie_matrix(p, COMP)
     assert isinstance(before, Axes) and isinstance(after, Axes)
     assert before.figure is after.figure
+
+
+def test_tie_matrices_side_by_side_share_one_colour_scale() -> None:
+    import matplotlib.pyplot as plt
+
+    from evocompose.plotting import difference_scale, plot_tie_matrix
+
+    p = evo.datasets.stevns(seed=0, n=120)
+    comps = [evo.handpick(p, "snowball"), evo.handpick(p, "random", seed=1)]
+    top = difference_scale(p, comps)
+    fig, axes = plt.subplots(1, 2)
+    for ax, comp in zip(axes, comps, strict=True):
+        plot_tie_matrix(p, comp, ax=ax, vmax=top)
+    limits = {ax.images[0].get_clim() for ax in axes}
+    assert limits == {(-top, top)}
+    plt.close(fig)
+    before, after = plot_tie_matrix(p, comps[0], kind="before_after")
+    assert before.images[0].get_clim() == after.images[0].get_clim()
+    plt.close("all")
+
+
+def test_plot_network_shows_names_only_when_asked() -> None:
+    import matplotlib.pyplot as plt
+
+    p = evo.datasets.tiny()
+    texts = {}
+    for labels in (False, True, "names"):
+        ax = plot_network(p, COMP, "b", labels=labels)  # type: ignore[arg-type]
+        texts[labels] = {t.get_text() for t in ax.texts}
+        plt.close(ax.figure)
+    members = set(COMP.members["b"])
+    assert texts[False] == set()
+    assert texts[True] == members
+    assert texts["names"] == {p.pool[m].name for m in members}

@@ -243,7 +243,8 @@ def _quota_members(
 
 def feasible(cand: pd.DataFrame, ties: pd.DataFrame, spec: Mapping[str, Any]) -> bool:
     """Is there a composition that meets every hard rule of ``spec``?"""
-    cp_model = pytest.importorskip("ortools.sat.python.cp_model")
+    from ortools.sat.python import cp_model
+
     m = cp_model.CpModel()
     c = cand.reset_index(drop=True)
     n = len(c)
@@ -398,8 +399,6 @@ def test_write_example_roundtrip(tmp_path: Path) -> None:
 
 def test_bundled_example_files_match_generator() -> None:
     folder = REPO / "examples" / "stevns"
-    if not (folder / "ties.csv").exists():
-        pytest.skip("examples/stevns not generated")
     ref = generate_stevns_tables(seed=0, n=250)
     ties = pd.read_csv(folder / "ties.csv", dtype={"a": str, "b": str, "kind": str})
     assert list(ties["a"]) == list(ref.ties["a"]) and list(ties["b"]) == list(ref.ties["b"])
@@ -409,15 +408,7 @@ def test_bundled_example_files_match_generator() -> None:
     assert tomllib.loads(text) == ref.networks
 
 
-def _load_problem() -> Any:
-    io = pytest.importorskip("evocompose.io")
-    if not hasattr(io, "load_problem"):
-        pytest.skip("evocompose.io.load_problem not written yet")
-    return io.load_problem
-
-
 def test_stevns_problem_loads() -> None:
-    _load_problem()
     from evocompose.datasets.stevns_generator import stevns
 
     problem = stevns(seed=0, n=250)
@@ -426,10 +417,9 @@ def test_stevns_problem_loads() -> None:
 
 
 def test_example_files_load() -> None:
-    load_problem = _load_problem()
+    from evocompose.io import load_problem
+
     folder = REPO / "examples" / "stevns"
-    if not (folder / "ties.csv").exists():
-        pytest.skip("examples/stevns not generated")
     problem = load_problem(
         candidates=folder / "candidates.xlsx",
         ties=folder / "ties.csv",

@@ -217,7 +217,12 @@ def test_mdgp_takes_a_pure_partition_and_search_hands_it_over() -> None:
         assign_all=True,
         dissimilarity=d,
         weights=Weights(**zero),  # type: ignore[arg-type]
-    ).replace(networks=(NetworkSpec("a", min_size=4, max_size=4), NetworkSpec("b", 4, 4)))
+    ).replace(
+        networks=(
+            NetworkSpec("a", min_size=4, max_size=4),
+            NetworkSpec("b", min_size=4, max_size=4),
+        )
+    )
     assert get_backend("mdgp").unsupported(p) == []
     r = evo.solve(p, solver="search", time_limit=1, deterministic=True)
     assert (

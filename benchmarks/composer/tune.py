@@ -89,9 +89,15 @@ def _patch(name: str) -> None:
     original = cpsat_solve._parameters
 
     def patched(
-        solver: Any, time_limit: float, seed: int, workers: int, log: bool, num_variables: int = 0
+        solver: Any,
+        time_limit: float,
+        seed: int,
+        workers: int,
+        log: bool,
+        num_variables: int = 0,
+        deterministic: bool = False,
     ) -> None:
-        original(solver, time_limit, seed, workers, log, num_variables)
+        original(solver, time_limit, seed, workers, log, num_variables, deterministic)
         tweak(solver.parameters, workers)
 
     cpsat_solve._parameters = patched  # type: ignore[assignment]

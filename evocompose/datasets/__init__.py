@@ -3,6 +3,8 @@
 * :func:`stevns` — the synthetic "Stevns Evolution" case (see ``docs/stevns.md``).
 * :func:`tiny` — a six-person problem for examples and tests.
 * :func:`partition` — a pure partition into teams (cohorts, workshop tables).
+* :func:`impossible` — deliberately impossible problems, one per cause
+  (:mod:`evocompose.datasets.impossible`).
 * :mod:`evocompose.datasets.mdgplib` — the MDGPLIB benchmark format.
 """
 
@@ -14,11 +16,12 @@ import networkx as nx
 import numpy as np
 
 from evocompose.data import Candidate, NetworkSpec, Pool, Problem
+from evocompose.datasets.impossible import ImpossibleCase, impossible
 from evocompose.errors import ProblemError
 from evocompose.vocabulary import TERM_NAMES
 from evocompose.weights import Weights
 
-__all__ = ["partition", "stevns", "tiny"]
+__all__ = ["ImpossibleCase", "impossible", "partition", "stevns", "tiny"]
 
 #: Sector mix of :func:`partition`: ten sectors, skewed as in a small municipality.
 PARTITION_SECTORS: dict[str, float] = {

@@ -17,7 +17,13 @@ Writers
 
 from __future__ import annotations
 
-from evocompose.io.compositions import composition_to_json, read_composition, write_composition
+from evocompose.io.compositions import (
+    audit_path,
+    composition_to_json,
+    read_audit,
+    read_composition,
+    write_composition,
+)
 from evocompose.io.dissimilarity import read_dissimilarity
 from evocompose.io.networks import NetworkPlan, plan_to_dict, problem_to_dict, read_networks
 from evocompose.io.problem import load_problem, write_problem, write_table
@@ -25,10 +31,12 @@ from evocompose.io.tables import read_candidates, read_ties
 
 __all__ = [
     "NetworkPlan",
+    "audit_path",
     "composition_to_json",
     "load_problem",
     "plan_to_dict",
     "problem_to_dict",
+    "read_audit",
     "read_candidates",
     "read_composition",
     "read_dissimilarity",

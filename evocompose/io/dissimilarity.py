@@ -25,8 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evocompose.errors import ProblemError
+from evocompose.errors import ProblemError, shown
+from evocompose.io._boundary import boundary
 from evocompose.io._table import Table, cell_text, parse_number, read_table
+from evocompose.limits import MAX_ID_CHARS, MAX_NUMBER
 
 __all__ = ["read_dissimilarity", "read_dissimilarity_with_source"]
 
@@ -46,9 +48,20 @@ def _letter(position: int) -> str:
 
 
 def _number(text: str) -> float | None:
-    """A finite number (decimal comma accepted), or ``None``."""
+    """A finite number within ``±MAX_NUMBER`` (decimal comma accepted), or ``None``."""
     v = parse_number(text)
-    return v if v is not None and math.isfinite(v) else None
+    return v if v is not None and math.isfinite(v) and abs(v) <= MAX_NUMBER else None
+
+
+def _long_id(cid: str, file: str | None, row: int, column: str) -> None:
+    if len(cid) > MAX_ID_CHARS:
+        raise ProblemError(
+            f"the id has {len(cid):,} characters; ids may have at most {MAX_ID_CHARS}",
+            file=file,
+            row=row,
+            column=column,
+            value=cid,
+        )
 
 
 def _is_default_index(index: pd.Index) -> bool:
@@ -113,7 +126,8 @@ def _plain_row(texts: list[str], diag: int) -> np.ndarray | None:
         values = np.array(texts, dtype=float)
     except ValueError:
         return None
-    return values if bool(np.isfinite(values).all()) else None
+    ok = bool(np.isfinite(values).all()) and (not len(values) or np.abs(values).max() <= MAX_NUMBER)
+    return values if ok else None
 
 
 def _frame(matrix: np.ndarray, order: Sequence[str]) -> pd.DataFrame:
@@ -161,6 +175,7 @@ def _read_square(
                 column=cid,
                 value=cid,
             )
+        _long_id(cid, file, 1, cid)
         col_pos[cid] = j + 2
 
     row_of: dict[str, int] = {}
@@ -192,6 +207,7 @@ def _read_square(
                 column=id_label,
                 value=rid,
             )
+        _long_id(rid, file, row, id_label)
         row_of[rid] = row
         cells_of[rid] = cells
 
@@ -248,8 +264,8 @@ def _read_square(
                 continue
             if text == "":
                 raise ProblemError(
-                    f"empty cell{cell(row, col_pos[cid])}; write the dissimilarity of {rid!r} "
-                    f"and {cid!r} (every cell off the diagonal needs a number)",
+                    f"empty cell{cell(row, col_pos[cid])}; write the dissimilarity of {shown(rid)} "
+                    f"and {shown(cid)} (every cell off the diagonal needs a number)",
                     file=file,
                     row=row,
                     column=cid,
@@ -258,8 +274,9 @@ def _read_square(
             v = _number(text)
             if v is None:
                 raise ProblemError(
-                    f"not a finite number{cell(row, col_pos[cid])}; write the dissimilarity of "
-                    f"{rid!r} and {cid!r} as a number such as 0.5 (or 0,5)",
+                    f"not a finite number within ±{MAX_NUMBER:g}{cell(row, col_pos[cid])}; write "
+                    f"the dissimilarity of {shown(rid)} and {shown(cid)} as a number such as 0.5 "
+                    "(or 0,5)",
                     file=file,
                     row=row,
                     column=cid,
@@ -277,10 +294,10 @@ def _read_square(
                     r2 = row_of[cid]
                     mirror = cells_of[cid][rid]
                     raise ProblemError(
-                        f"the matrix is not symmetric: row {row_of[rid]}, column {cid!r}"
-                        f"{cell(row_of[rid], col_pos[cid])} holds {cells_of[rid][cid]!r} but row "
-                        f"{r2}, column {rid!r}{cell(r2, col_pos[rid])} holds {mirror!r}; the "
-                        f"dissimilarity of {rid!r} and {cid!r} must be the same both ways, so make "
+                        f"the matrix is not symmetric: row {row_of[rid]}, column {shown(cid)}"
+                        f"{cell(row_of[rid], col_pos[cid])} holds {shown(cells_of[rid][cid])} but row "
+                        f"{r2}, column {shown(rid)}{cell(r2, col_pos[rid])} holds {shown(mirror)}; the "
+                        f"dissimilarity of {shown(rid)} and {shown(cid)} must be the same both ways, so make "
                         "the two cells equal",
                         file=file,
                         row=row_of[rid],
@@ -300,7 +317,7 @@ def _long_columns(table: Table) -> dict[str, str]:
         key = "d" if low in _LONG_VALUE else low
         if key in found:
             raise ProblemError(
-                f"the columns {found[key]!r} and {c!r} mean the same; keep one (a pair list has "
+                f"the columns {shown(found[key])} and {shown(c)} mean the same; keep one (a pair list has "
                 "the columns a, b and d or dissimilarity)",
                 file=table.file,
                 row=1,
@@ -337,6 +354,7 @@ def _read_long(table: Table, ids: Sequence[str] | None) -> pd.DataFrame:
                     column=col[key],
                     value=x,
                 )
+            _long_id(x, file, row, col[key])
             seen.setdefault(x, len(seen))
         a, b = cells[col["a"]], cells[col["b"]]
         if a == b:
@@ -351,8 +369,8 @@ def _read_long(table: Table, ids: Sequence[str] | None) -> pd.DataFrame:
         v = _number(text)
         if v is None:
             raise ProblemError(
-                f"the dissimilarity of {a!r} and {b!r} must be a finite number such as 0.5 "
-                "(or 0,5)",
+                f"the dissimilarity of {shown(a)} and {shown(b)} must be a finite number within "
+                f"±{MAX_NUMBER:g} such as 0.5 (or 0,5)",
                 file=file,
                 row=row,
                 column=col["d"],
@@ -363,8 +381,8 @@ def _read_long(table: Table, ids: Sequence[str] | None) -> pd.DataFrame:
             first, first_row = given[key2]
             if first != v:
                 raise ProblemError(
-                    f"the pair {a!r}-{b!r} is listed twice with different values (first on row "
-                    f"{first_row}, in either order, with {first!r}); keep one row per pair (or "
+                    f"the pair {shown(a)}-{shown(b)} is listed twice with different values (first on row "
+                    f"{first_row}, in either order, with {shown(first)}); keep one row per pair (or "
                     "make the values equal)",
                     file=file,
                     row=row,
@@ -392,7 +410,7 @@ def _read_long(table: Table, ids: Sequence[str] | None) -> pd.DataFrame:
             found = given.get(frozenset((x, y)))
             if found is None:
                 raise ProblemError(
-                    f"no row gives the dissimilarity of {x!r} and {y!r}; every pair of "
+                    f"no row gives the dissimilarity of {shown(x)} and {shown(y)}; every pair of "
                     f"candidates needs one row (in either order), so add a row with a = {x}, "
                     f"b = {y} and {col['d']} = their dissimilarity",
                     file=file,
@@ -403,6 +421,7 @@ def _read_long(table: Table, ids: Sequence[str] | None) -> pd.DataFrame:
     return _frame(matrix, order)
 
 
+@boundary(ProblemError)
 def read_dissimilarity(
     source: str | Path | pd.DataFrame,
     ids: Sequence[str] | None = None,
@@ -464,6 +483,7 @@ def read_dissimilarity(
     return read_dissimilarity_with_source(source, ids, sheet=sheet)[0]
 
 
+@boundary(ProblemError)
 def read_dissimilarity_with_source(
     source: str | Path | pd.DataFrame, ids: Sequence[str] | None = None, *, sheet: str | None = None
 ) -> tuple[pd.DataFrame, str | None]:

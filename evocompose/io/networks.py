@@ -14,8 +14,11 @@ from typing import Any
 
 from evocompose.constraints import BridgeRule, MeetingRule, Quota, SkillRequirement
 from evocompose.data import NetworkSpec, Problem
-from evocompose.errors import EvocomposeError, NetworkSpecError
-from evocompose.fields import ACTOR_TYPES
+from evocompose.errors import EvocomposeError, NetworkSpecError, listing, shown
+from evocompose.fields import ACTOR_TYPES, FALSE_WORDS, TRUE_WORDS, parse_flag
+from evocompose.io._boundary import boundary
+from evocompose.io._table import decode_text
+from evocompose.limits import MAX_CELL_CHARS, MAX_COUNT, MAX_NESTING, MAX_NUMBER, real_number
 from evocompose.vocabulary import TERM_NAMES
 from evocompose.weights import WEIGHT_FIELDS, Weights
 
@@ -135,9 +138,9 @@ class _Reader:
             for key in value:
                 if key not in allowed:
                     raise self.error(
-                        f"unknown key {key!r}; allowed keys here: {', '.join(allowed)} "
+                        f"unknown key {shown(key)}; allowed keys here: {', '.join(allowed)} "
                         "(check the spelling)",
-                        f"{path}.{key}" if path else str(key),
+                        f"{path}.{shown(key, 60)[1:-1]}" if path else shown(key, 60)[1:-1],
                         key,
                     )
         return value
@@ -145,6 +148,13 @@ class _Reader:
     def string(self, value: object, path: str, *, empty: bool = False) -> str:
         if not isinstance(value, str) or (not empty and not value.strip()):
             raise self.error("expected a non-empty text in quotes", path, value)
+        if len(value) > MAX_CELL_CHARS:
+            raise self.error(
+                f"the text has {len(value):,} characters, more than the {MAX_CELL_CHARS:,} "
+                "evocompose reads in one value; shorten it",
+                path,
+                value,
+            )
         return value.strip()
 
     def strings(self, value: object, path: str) -> tuple[str, ...]:
@@ -153,24 +163,35 @@ class _Reader:
         return tuple(self.string(v, f"{path}[{i + 1}]") for i, v in enumerate(value))
 
     def integer(self, value: object, path: str, *, lo: int = 0) -> int:
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value < lo:
-            raise self.error(f"expected a whole number >= {lo}", path, value)
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= MAX_COUNT:
+            raise self.error(f"expected a whole number from {lo} to {MAX_COUNT:,}", path, value)
         return value
 
     def number(self, value: object, path: str) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error("expected a number", path, value)
+        if not real_number(value, MAX_NUMBER):
+            raise self.error(
+                f"expected a finite number between {-MAX_NUMBER:g} and {MAX_NUMBER:g}",
+                path,
+                value,
+            )
         return float(value)
 
     def boolean(self, value: object, path: str) -> bool:
+        if isinstance(value, str) and value.strip():
+            flag = parse_flag(value)  # "ja", "nej", "sand", "falsk", "yes", ... as in tables
+            if flag is not None:
+                return flag
         if not isinstance(value, bool):
-            raise self.error("expected true or false", path, value)
+            raise self.error(
+                "expected true or false (or, in quotes, one of "
+                f"{', '.join(sorted(TRUE_WORDS | FALSE_WORDS))})",
+                path,
+                value,
+            )
         return value
 
     def pairs(self, value: object, path: str) -> tuple[tuple[str, str], ...]:
@@ -232,7 +253,7 @@ def _quota(r: _Reader, doc: object, path: str, groups: Mapping[str, tuple[str, .
             )
         if group not in groups:
             raise r.error(
-                f"unknown sector group; [sector_groups] defines: {', '.join(groups) or 'none'}",
+                f"unknown sector group; [sector_groups] defines: {listing(groups) or 'none'}",
                 f"{path}.group",
                 group,
             )
@@ -260,12 +281,16 @@ def _quota(r: _Reader, doc: object, path: str, groups: Mapping[str, tuple[str, .
                     v,
                 )
     if fld == "external":
-        values = tuple(v.lower() for v in values)
-        for i, v in enumerate(values):
-            if v not in ("true", "false"):
+        flags = [parse_flag(v) for v in values]
+        for i, (v, flag) in enumerate(zip(values, flags, strict=True)):
+            if flag is None:
                 raise r.error(
-                    "an external quota counts 'true' or 'false'", f"{path}.values[{i + 1}]", v
+                    "an external quota counts external members (true, yes, ja, sand, 1, x) or "
+                    "local ones (false, no, nej, falsk, 0)",
+                    f"{path}.values[{i + 1}]",
+                    v,
                 )
+        values = tuple("true" if flag else "false" for flag in flags)
     unit = t.get("unit", "count")
     if unit not in ("count", "share"):
         raise r.error("unit must be 'count' or 'share'", f"{path}.unit", unit)
@@ -366,10 +391,12 @@ def _network(
                     if len(parts) != 2 or not all(parts):
                         raise r.error(
                             'a synergy key is two sectors joined by "|", e.g. "agriculture|food"',
-                            f'{where}."{k}"',
+                            f'{where}."{shown(str(k), 60)[1:-1]}"',
                             k,
                         )
-                    table[(parts[0], parts[1])] = r.number(x, f'{where}."{k}"')
+                    table[(parts[0], parts[1])] = r.number(
+                        x, f'{where}."{shown(str(k), 60)[1:-1]}"'
+                    )
                 kw[key] = table
             elif key == "bridge":
                 b = r.table(v, where, _BRIDGE_KEYS)
@@ -399,7 +426,7 @@ def _plan(doc: Mapping[str, Any], file: str | None) -> NetworkPlan:
     g = r.table(top.get("global", {}), "global", _GLOBAL_KEYS)
     groups: dict[str, tuple[str, ...]] = {}
     for k, v in r.table(top.get("sector_groups", {}), "sector_groups", None).items():
-        groups[str(k)] = r.strings(v, f"sector_groups.{k}")
+        groups[str(k)] = r.strings(v, f"sector_groups.{shown(str(k), 60)[1:-1]}")
     weights = _weights(r, top.get("weights", {}), "weights")
     nets_doc = top.get("network", [])
     if isinstance(nets_doc, Mapping):
@@ -430,7 +457,7 @@ def _plan(doc: Mapping[str, Any], file: str | None) -> NetworkPlan:
                 for j, x in enumerate((a, b)):
                     if x not in names and not (j == 1 and x == "*"):
                         raise r.error(
-                            f"unknown network; networks: {', '.join(names)} ('*' as the second "
+                            f"unknown network; networks: {listing(names)} ('*' as the second "
                             "element means all others)",
                             f"{where}[{i + 1}]",
                             x,
@@ -477,6 +504,45 @@ def _plan(doc: Mapping[str, Any], file: str | None) -> NetworkPlan:
     return NetworkPlan(networks=networks, sector_groups=groups, weights=weights, source=file, **kw)
 
 
+def _depth_error(doc: object, file: str | None) -> NetworkSpecError | None:
+    """An error when ``doc`` nests lists and tables deeper than :data:`MAX_NESTING`."""
+    stack: list[tuple[object, int, str]] = [(doc, 0, "")]
+    while stack:
+        value, depth, path = stack.pop()
+        if depth > MAX_NESTING:
+            return NetworkSpecError(
+                f"lists and tables are nested more than {MAX_NESTING} levels deep; a network "
+                "plan needs about 6, so check the brackets",
+                file=file,
+                column=path or None,
+            )
+        if isinstance(value, Mapping):
+            stack.extend(
+                (v, depth + 1, f"{path}.{shown(str(k), 30)[1:-1]}".lstrip("."))
+                for k, v in value.items()
+            )
+        elif isinstance(value, list | tuple):
+            stack.extend((v, depth + 1, f"{path}[{i + 1}]") for i, v in enumerate(value))
+    return None
+
+
+def _checked(doc: object, file: str | None) -> Mapping[str, Any]:
+    """A parsed document, refused when nested too deeply (before anything walks it)."""
+    err = _depth_error(doc, file)
+    if err is not None:
+        raise err
+    return doc  # type: ignore[return-value]
+
+
+def _too_deep(file: str | None, what: str) -> NetworkSpecError:
+    return NetworkSpecError(
+        f"the {what} nests lists or tables too deeply to read (a plan needs about 6 levels, "
+        f"evocompose reads at most {MAX_NESTING}); check the brackets",
+        file=file,
+    )
+
+
+@boundary(NetworkSpecError)
 def read_networks(source: str | Path | Mapping[str, Any] | NetworkPlan) -> NetworkPlan:
     """Read the network plan: TOML (or JSON) file, TOML text, or an already-parsed dict.
 
@@ -510,9 +576,9 @@ def read_networks(source: str | Path | Mapping[str, Any] | NetworkPlan) -> Netwo
     if isinstance(source, NetworkPlan):
         return source
     if isinstance(source, Mapping):
-        return _plan(source, None)
+        return _plan(_checked(source, None), None)
     if isinstance(source, str) and "\n" in source:
-        return _plan(_loads_toml(source, None), None)
+        return _plan(_checked(_loads_toml(source, None), None), None)
     if not isinstance(source, str | Path):
         raise NetworkSpecError(
             f"expected a TOML file path, TOML text or a dict, got {type(source).__name__}",
@@ -526,40 +592,62 @@ def read_networks(source: str | Path | Mapping[str, Any] | NetworkPlan) -> Netwo
         raise NetworkSpecError("file not found; check the path", file=str(path)) from None
     except OSError as exc:
         raise NetworkSpecError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise NetworkSpecError(
-            "the file is not UTF-8 text; save it as UTF-8 and read it again",
-            file=file,
-            row=data[: exc.start].count(b"\n") + 1,
-        ) from None
+    text = decode_text(data, file, NetworkSpecError, "UTF-8 text")
     if path.suffix.lower() == ".json":
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise NetworkSpecError(f"invalid JSON: {exc.msg}", file=file, row=exc.lineno) from None
+        doc = loads_json(text, file, NetworkSpecError, "network plan")
     else:
         doc = _loads_toml(text, file)
-    return _plan(doc, file)
+    return _plan(_checked(doc, file), file)
+
+
+def loads_json(text: str, file: str | None, error: type[EvocomposeError], what: str) -> Any:
+    """Parse JSON text, refusing bad syntax, deep nesting and overlong numbers with ``error``."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"invalid JSON: {exc.msg}", file=file, row=exc.lineno) from None
+    except RecursionError:
+        raise error(_too_deep(file, what).message, file=file) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise error(
+            f"invalid JSON ({shown(str(exc), 80)[1:-1]}); numbers must be ordinary numbers",
+            file=file,
+        ) from None
+    err = _depth_error(doc, file)
+    if err is not None:
+        raise error(err.message, file=file, column=err.column) from None
+    return doc
 
 
 def _loads_toml(text: str, file: str | None) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = _LINE_RE.search(msg)
-        line = int(m.group(1)) if m else None
-        bad = (
-            text.splitlines()[line - 1].strip() if line and line <= len(text.splitlines()) else ...
-        )
+    except RecursionError:
+        raise _too_deep(file, "TOML file") from None
+    except ValueError as exc:
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            raise _toml_syntax(exc, text, file) from None
+        # int() refuses a number of more than 4,300 digits
         raise NetworkSpecError(
-            f"invalid TOML ({msg}); fix the syntax on that line (texts need quotes, keys need '=')",
+            "a number in the file has thousands of digits; write ordinary numbers "
+            f"(whole numbers up to {MAX_COUNT:,}, weights up to {MAX_NUMBER:g})",
             file=file,
-            row=line,
-            value=bad,
         ) from None
+
+
+def _toml_syntax(exc: tomllib.TOMLDecodeError, text: str, file: str | None) -> NetworkSpecError:
+    msg = str(exc)
+    m = _LINE_RE.search(msg)
+    line = int(m.group(1)) if m else None
+    lines = text.splitlines()
+    bad = lines[line - 1].strip() if line and line <= len(lines) else ...
+    return NetworkSpecError(
+        f"invalid TOML ({shown(msg, 100)[1:-1]}); fix the syntax on that line (texts need "
+        "quotes, keys need '=')",
+        file=file,
+        row=line,
+        value=bad,
+    )
 
 
 # ---------------------------------------------------------------- dict form

@@ -13,11 +13,21 @@ import numpy as np
 import pandas as pd
 
 from evocompose.data import NetworkSpec, Pool, Problem
-from evocompose.errors import CandidateError, EvocomposeError, NetworkSpecError, TieError
-from evocompose.io._table import cell_text
+from evocompose.errors import (
+    CandidateError,
+    EvocomposeError,
+    NetworkSpecError,
+    ProblemError,
+    TieError,
+    listing,
+    shown,
+)
+from evocompose.fields import BUILTIN_FIELDS, PERSONAL_FIELDS, RELEVANCE_PREFIX
+from evocompose.io._boundary import boundary
+from evocompose.io._table import cell_text, neutralise
 from evocompose.io.dissimilarity import read_dissimilarity_with_source
 from evocompose.io.networks import NetworkPlan, problem_to_dict, read_networks
-from evocompose.io.tables import read_candidates, read_ties
+from evocompose.io.tables import read_candidates, read_ties, unknown_relevance_networks
 
 __all__ = ["load_problem", "write_problem", "write_table"]
 
@@ -51,6 +61,7 @@ def _place(exc: EvocomposeError, plan: NetworkPlan) -> str | None:
     return col
 
 
+@boundary(ProblemError, source=None)
 def load_problem(
     candidates: str | Path | pd.DataFrame | Pool,
     ties: str | Path | pd.DataFrame | nx.Graph | None = None,
@@ -91,7 +102,9 @@ def load_problem(
     CandidateError, TieError, NetworkSpecError, ProblemError
         The message names the file (the network plan for cross-checks such as
         an unknown sector in a quota, the dissimilarity file for the matrix),
-        the place and the value.
+        the place and the value. A ``relevance:<network>`` column that names
+        no network of the plan is an error (a typo would otherwise leave the
+        network's members at relevance 0).
 
     Examples
     --------
@@ -115,6 +128,7 @@ def load_problem(
         plan = NetworkPlan(networks=tuple(networks))
     else:
         plan = read_networks(networks)  # type: ignore[arg-type]
+    names = [n.name for n in plan.networks]
     if isinstance(candidates, Pool):
         pool = candidates
         missing = [a for a in plan.attributes if a not in pool.extra_columns]
@@ -125,8 +139,12 @@ def load_problem(
                 column=missing[0],
                 value=missing[0],
             )
+        keys = sorted({k for c in pool for k in c.relevance})
+        unknown = unknown_relevance_networks([RELEVANCE_PREFIX + k for k in keys], names)
+        if unknown is not None:
+            raise CandidateError(unknown[1], file=pool.source, column=unknown[0], value=unknown[0])
     else:
-        pool = read_candidates(candidates, sheet=sheet, attributes=plan.attributes)
+        pool = read_candidates(candidates, sheet=sheet, attributes=plan.attributes, networks=names)
     if isinstance(ties, nx.Graph):
         graph = ties
         for node in graph.nodes:
@@ -165,25 +183,65 @@ def load_problem(
         raise exc.located(file=file, column=column) from None
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str] = ()) -> Path:
+@boundary(EvocomposeError, writing=True, source=1)
+def write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    numeric: Sequence[str] = (),
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+) -> Path:
     """Write a table as CSV (UTF-8 with BOM, comma separated) or XLSX, by suffix.
 
     Cells are written as text (so ids such as ``007`` survive), except the
-    columns in ``numeric`` which become numbers in XLSX. Text starting with
-    ``=`` is stored as text, never as a formula.
+    columns in ``numeric`` which become numbers in XLSX. No cell can run as
+    a formula (CSV injection): in XLSX text is stored as text; in CSV a cell
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` (plain numbers such as ``-0.5`` are left alone), which
+    every evocompose reader removes again.
 
     Parameters
     ----------
     frame : DataFrame
+        Not modified.
     path : str or Path
         ``.csv`` or ``.xlsx``.
     numeric : sequence of str
         Columns written as numbers in XLSX.
+    sheets : mapping of str to DataFrame, optional
+        Further sheets of an XLSX workbook, by name, written as text after
+        the ``data`` sheet (e.g. the ``audit`` of a composition). Only for
+        ``.xlsx``.
 
     Returns
     -------
     Path
+
+    Raises
+    ------
+    EvocomposeError
+        An unsupported suffix, or a file that cannot be written (the folder
+        is missing, no permission, the file is open in Excel).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = write_table(pd.DataFrame({"name": ["=1+1", "-0.5"]}), pathlib.Path(d) / "t.csv")
+    ...     path.read_text(encoding="utf-8-sig").splitlines()
+    ['name', "'=1+1", '-0.5']
     """
+    return _write_table(frame, path, numeric=numeric, sheets=sheets)
+
+
+def _write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    numeric: Sequence[str] = (),
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+) -> Path:
+    """:func:`write_table` without its boundary (callers translate errors to their own class)."""
     path = Path(path)
     header = [str(c) for c in frame.columns]
     rows = [[cell_text(v) for v in rec] for rec in frame.itertuples(index=False, name=None)]
@@ -194,7 +252,12 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str]
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("data")
-        ws.append(header)
+        head = []
+        for text in header:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.data_type = "s"
+            head.append(cell)
+        ws.append(head)
         num = {j for j, c in enumerate(header) if c in numeric}
         for rec in rows:
             cells = []
@@ -209,33 +272,90 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, numeric: Sequence[str]
                     cell.data_type = "s"
                 cells.append(cell)
             ws.append(cells)
+        for name, extra in (sheets or {}).items():
+            sheet = wb.create_sheet(name)
+            sheet.append([str(c) for c in extra.columns])
+            for values in extra.itertuples(index=False, name=None):
+                line = []
+                for v in values:
+                    cell = WriteOnlyCell(sheet, value=cell_text(v) or None)
+                    cell.data_type = "s"
+                    line.append(cell)
+                sheet.append(line)
         wb.save(path)
     elif suffix == ".csv":
+        if sheets:
+            raise EvocomposeError(
+                "a CSV file holds one table; write .xlsx for several sheets", file=path.name
+            )
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerow([neutralise(h) for h in header])
+            writer.writerows([neutralise(c) for c in rec] for rec in rows)
     else:
-        raise EvocomposeError(f"cannot write {path.suffix!r}; use .csv or .xlsx", file=path.name)
+        raise EvocomposeError(
+            f"cannot write {shown(path.suffix, 20)}; use .csv or .xlsx", file=path.name
+        )
     return path
 
 
-def _pseudonymised(pool: Pool) -> pd.DataFrame:
-    frame = pool.to_frame()
+#: Columns of the candidate table a pseudonymised export keeps: every built-in field but
+#: the personal ones (which it replaces), relevance columns and declared attributes.
+_KEPT_FIELDS = tuple(f for f in BUILTIN_FIELDS if f not in PERSONAL_FIELDS)
+#: Tie columns a pseudonymised export keeps (besides ``a`` and ``b``).
+_KEPT_TIE_COLUMNS = ("strength",)
+
+
+def _pseudonymised(problem: Problem, keep: Sequence[str]) -> pd.DataFrame:
+    """The pool with names and organisations replaced and every column not needed dropped."""
+    frame = problem.pool.to_frame()
     orgs: dict[str, str] = {}
     frame["name"] = [f"person-{k + 1}" for k in range(len(frame))]
     frame["organisation"] = [
         orgs.setdefault(o, f"org-{len(orgs) + 1}") if o else "" for o in frame["organisation"]
     ]
-    return frame
+    needed = {
+        "id",
+        *PERSONAL_FIELDS,
+        *_KEPT_FIELDS,
+        *problem.attributes,
+        *(c for c in frame.columns if str(c).startswith(RELEVANCE_PREFIX)),
+    }
+    return frame[[c for c in frame.columns if c in needed or c in keep]]
 
 
+def _check_keep(problem: Problem, keep: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(keep, str):
+        keep = (keep,)
+    known = set(problem.pool.extra_columns) | {
+        k for _, _, d in problem.ties.edges(data=True) for k in d
+    }
+    for col in keep:
+        if col in PERSONAL_FIELDS:
+            raise ProblemError(
+                f"{col!r} is personal data and is always replaced in a pseudonymised export; "
+                "write the problem without pseudonymise=True to keep it",
+                column="keep",
+                value=col,
+            )
+        if col not in known:
+            raise ProblemError(
+                "keep names a column that is neither an extra candidate column nor a tie "
+                f"column (extra columns: {listing(problem.pool.extra_columns) or 'none'})",
+                column="keep",
+                value=col,
+            )
+    return tuple(keep)
+
+
+@boundary(ProblemError, writing=True, source=1)
 def write_problem(
     problem: Problem,
     folder: str | Path,
     *,
     excel: bool = False,
     pseudonymise: bool = False,
+    keep: Sequence[str] = (),
 ) -> dict[str, Path]:
     """Write a problem as ``candidates.csv`` (or ``.xlsx``), ``ties.csv``, ``networks.json``.
 
@@ -254,15 +374,27 @@ def write_problem(
     pseudonymise : bool
         The GDPR option for sharing a problem: names become ``person-<k>``
         and organisations ``org-<k>`` (consistently, so the
-        per-organisation rule keeps its meaning). Ids are kept, because the
-        ties, pins and the dissimilarity matrix refer to them; choose
-        non-identifying ids when sharing.
+        per-organisation rule keeps its meaning), and every column not
+        needed to reproduce the problem is left out: extra candidate columns
+        that are not declared attributes (an ``email``, a ``role``) and tie
+        columns other than ``a``, ``b`` and ``strength`` (a ``kind``, a
+        note). Ids are kept, because the ties, pins and the dissimilarity
+        matrix refer to them; choose non-identifying ids when sharing.
+    keep : sequence of str
+        With ``pseudonymise``, extra candidate or tie columns to keep
+        anyway (you name them, so you decide they may be shared).
 
     Returns
     -------
     dict
         ``{"candidates": path, "ties": path, "networks": path}``, plus
         ``"dissimilarity": path`` when the problem has a matrix.
+
+    Raises
+    ------
+    ProblemError
+        ``keep`` names an unknown or personal column, or a file cannot be
+        written.
 
     Examples
     --------
@@ -279,23 +411,24 @@ def write_problem(
     ['candidates', 'dissimilarity', 'networks', 'ties']
     True
     """
+    kept = _check_keep(problem, keep) if pseudonymise else ()
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    frame = _pseudonymised(problem.pool) if pseudonymise else problem.pool.to_frame()
-    numeric = ["capacity", *(c for c in frame.columns if str(c).startswith("relevance:"))]
-    cand = write_table(
+    frame = _pseudonymised(problem, kept) if pseudonymise else problem.pool.to_frame()
+    numeric = ["capacity", *(c for c in frame.columns if str(c).startswith(RELEVANCE_PREFIX))]
+    cand = _write_table(
         frame, out / ("candidates.xlsx" if excel else "candidates.csv"), numeric=numeric
     )
     edges = list(problem.ties.edges(data=True))
     cols = ["a", "b"]
     for _, _, d in edges:
         for k in d:
-            if k not in cols:
+            if k not in cols and (not pseudonymise or k in _KEPT_TIE_COLUMNS or k in kept):
                 cols.append(str(k))
-    if any("strength" in d for _, _, d in edges):
+    if "strength" in cols:
         cols = ["a", "b", "strength", *(c for c in cols[2:] if c != "strength")]
     rows = [[a, b, *(d.get(c) for c in cols[2:])] for a, b, d in edges]
-    ties = write_table(pd.DataFrame(rows, columns=cols, dtype=object), out / "ties.csv")
+    ties = _write_table(pd.DataFrame(rows, columns=cols, dtype=object), out / "ties.csv")
     nets = out / "networks.json"
     nets.write_text(
         json.dumps(problem_to_dict(problem), indent=2, ensure_ascii=False), encoding="utf-8"
@@ -313,4 +446,4 @@ def _write_dissimilarity(ids: Sequence[str], matrix: np.ndarray, path: Path) -> 
     frame = pd.DataFrame(matrix, columns=pd.Index(list(ids)), dtype=float)
     # the corner cell names the id column, unless a candidate is called "id"
     frame.insert(0, "" if "id" in ids else "id", ids, allow_duplicates=True)
-    return write_table(frame, path)
+    return _write_table(frame, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +11,7 @@ import networkx as nx
 import pandas as pd
 
 from evocompose.data import Candidate, Pool
-from evocompose.errors import CandidateError, TieError
+from evocompose.errors import CandidateError, TieError, listing, shown
 from evocompose.fields import (
     ACTOR_TYPES,
     DAYS,
@@ -20,9 +21,51 @@ from evocompose.fields import (
     SLOT_RE,
     TIMES,
 )
+from evocompose.io._boundary import boundary
 from evocompose.io._table import Table, parse_bool, parse_number, read_table
+from evocompose.limits import MAX_COUNT, MAX_ID_CHARS, MAX_NUMBER
 
-__all__ = ["read_candidates", "read_ties"]
+__all__ = ["read_candidates", "read_ties", "unknown_relevance_networks"]
+
+
+def _long_id(cid: str) -> str | None:
+    """The complaint about an id longer than :data:`~evocompose.limits.MAX_ID_CHARS`, if it is."""
+    if len(cid) <= MAX_ID_CHARS:
+        return None
+    return (
+        f"the id has {len(cid):,} characters; ids may have at most {MAX_ID_CHARS}, so use a "
+        "shorter id (a number or a short code)"
+    )
+
+
+def unknown_relevance_networks(
+    columns: Sequence[str], networks: Sequence[str]
+) -> tuple[str, str] | None:
+    """The first ``relevance:<network>`` column naming no network, and the fix, or ``None``.
+
+    Examples
+    --------
+    >>> unknown_relevance_networks(["id", "relevance:Food"], ["food", "vision"])
+    ('relevance:Food', "there is no network 'Food' (networks: food, vision; names are case-sensitive); rename the column to relevance:food, or delete it")
+    """
+    for col in columns:
+        if not col.startswith(RELEVANCE_PREFIX):
+            continue
+        net = col[len(RELEVANCE_PREFIX) :].strip()
+        if net in networks:
+            continue
+        close = [n for n in networks if n.lower() == net.lower()]
+        close = close or difflib.get_close_matches(net, list(networks), n=1, cutoff=0.6)
+        fix = (
+            f"rename the column to relevance:{close[0]}"
+            if close
+            else ("rename the column to relevance:<network name>")
+        )
+        return col, (
+            f"there is no network {shown(net, 60)} (networks: {listing(networks)}; names are "
+            f"case-sensitive); {fix}, or delete it"
+        )
+    return None
 
 
 def _tags(text: str) -> tuple[str, ...]:
@@ -35,8 +78,8 @@ def _missing_columns(
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise error(
-            f"required column missing (found: {', '.join(table.columns)}); add a column named "
-            f"{missing[0]!r} (names are not case-sensitive)",
+            f"required column missing (found: {listing(table.columns)}); add a column named "
+            f"{shown(missing[0])} (names are not case-sensitive)",
             file=table.file,
             row=1,
             column=missing[0],
@@ -44,11 +87,13 @@ def _missing_columns(
         )
 
 
+@boundary(CandidateError)
 def read_candidates(
     source: str | Path | pd.DataFrame,
     *,
     sheet: str | None = None,
     attributes: Sequence[str] = (),
+    networks: Sequence[str] | None = None,
 ) -> Pool:
     """Read and validate the candidate table (see ``docs/formats.md``).
 
@@ -63,6 +108,10 @@ def read_candidates(
     attributes : sequence of str
         Extra columns that must be present (the diversity attributes the
         network plan declares).
+    networks : sequence of str, optional
+        The names of the plan's networks: a ``relevance:<network>`` column
+        naming none of them is an error (otherwise its values would be
+        silently unused and members would get relevance 0).
 
     Returns
     -------
@@ -73,6 +122,8 @@ def read_candidates(
     CandidateError
         For any malformed input; the message names the file, the spreadsheet
         row (header = row 1), the column and the value, and says how to fix it.
+        Ids have at most 200 characters, cells at most 32,767 and capacities
+        at most 1,000,000 (see ``docs/formats.md``, *Limits*).
 
     Examples
     --------
@@ -91,7 +142,7 @@ def read_candidates(
             extra = [c for c in table.columns if c not in KNOWN_COLUMNS]
             raise CandidateError(
                 "the network plan declares this attribute but the candidate table has no such "
-                f"column (extra columns: {', '.join(extra) or 'none'}); add the column or remove "
+                f"column (extra columns: {listing(extra) or 'none'}); add the column or remove "
                 "it from 'attributes'",
                 file=table.file,
                 row=1,
@@ -112,6 +163,12 @@ def read_candidates(
                 column=col,
                 value=col,
             )
+    if networks is not None:
+        unknown = unknown_relevance_networks(list(relevance_cols), networks)
+        if unknown is not None:
+            raise CandidateError(
+                unknown[1], file=table.file, row=1, column=unknown[0], value=unknown[0]
+            )
     extra_cols = [c for c in table.columns if c not in KNOWN_COLUMNS and c not in relevance_cols]
     seen: dict[str, int] = {}
     out: list[Candidate] = []
@@ -127,6 +184,9 @@ def read_candidates(
         cid = cells["id"]
         if not cid:
             raise err("empty candidate id; give every candidate a unique, non-empty id", "id")
+        too_long = _long_id(cid)
+        if too_long:
+            raise err(too_long, "id")
         if cid in seen:
             raise err(
                 f"duplicate candidate id (first on row {seen[cid]}); ids must be unique", "id"
@@ -162,17 +222,18 @@ def read_candidates(
         capacity: int | None = None
         if cells.get("capacity", ""):
             v = parse_number(cells["capacity"])
-            if v is None or not math.isfinite(v) or v < 0 or v != int(v):
+            if v is None or not math.isfinite(v) or not 0 <= v <= MAX_COUNT or v != int(v):
                 raise err(
-                    "capacity must be a whole number >= 0 (networks the person can join), or empty "
-                    "for the default",
+                    f"capacity must be a whole number from 0 to {MAX_COUNT:,} (networks the "
+                    "person can join), or empty for the default",
                     "capacity",
                 )
             capacity = int(v)
         external = parse_bool(cells.get("external", ""))
         if external is None:
             raise err(
-                "external must be yes/no: true/false, yes/no, ja/nej, 1/0, x or empty", "external"
+                "external must be yes/no: true/false, yes/no, ja/nej, sand/falsk, 1/0, x or empty",
+                "external",
             )
         out.append(
             Candidate(
@@ -194,6 +255,7 @@ def read_candidates(
     return Pool(tuple(out), source=table.file)
 
 
+@boundary(TieError)
 def read_ties(source: str | Path | pd.DataFrame | None, pool: Pool | None = None) -> nx.Graph:
     """Read the acquaintance edge list (see ``docs/formats.md``).
 
@@ -255,6 +317,9 @@ def read_ties(source: str | Path | pd.DataFrame | None, pool: Pool | None = None
                     column=col,
                     value=x,
                 )
+            too_long = _long_id(x)
+            if too_long:
+                raise TieError(too_long, file=table.file, row=row, column=col, value=x)
         a, b = cells["a"], cells["b"]
         if a == b:
             raise TieError(
@@ -267,7 +332,8 @@ def read_ties(source: str | Path | pd.DataFrame | None, pool: Pool | None = None
         key = frozenset((a, b))
         if key in seen:
             raise TieError(
-                f"the pair {a!r}-{b!r} is listed twice (first on row {seen[key]}, in either order); "
+                f"the pair {shown(a)}-{shown(b)} is listed twice (first on row {seen[key]}, in "
+                "either order); "
                 "keep one row per pair",
                 file=table.file,
                 row=row,
@@ -279,9 +345,9 @@ def read_ties(source: str | Path | pd.DataFrame | None, pool: Pool | None = None
         if has_strength:
             text = cells["strength"]
             s = 1.0 if text == "" else parse_number(text)
-            if s is None or not math.isfinite(s) or s <= 0:
+            if s is None or not math.isfinite(s) or not 0 < s <= MAX_NUMBER:
                 raise TieError(
-                    "strength must be a number > 0 (or empty for 1.0)",
+                    f"strength must be a number > 0 and at most {MAX_NUMBER:g} (or empty for 1.0)",
                     file=table.file,
                     row=row,
                     column="strength",

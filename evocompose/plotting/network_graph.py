@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 __all__ = ["plot_network"]
 
 
+_WORDS = {
+    "en": {"tie": "existing tie", "new": "new pair", "members": "members"},
+    "da": {"tie": "kender hinanden", "new": "nyt bekendtskab", "members": "medlemmer"},
+}
+
+
 def sector_colours(sectors: list[str]) -> dict[str, tuple[float, float, float, float]]:
     """A stable colour per sector (``tab20`` in sorted-sector order)."""
     cmap = mpl.colormaps["tab20"]
@@ -34,7 +40,8 @@ def plot_network(
     network: str,
     ax: Axes | None = None,
     *,
-    labels: bool = False,
+    labels: bool | Literal["names"] = False,
+    language: str = "en",
 ) -> Axes:
     """Draw the members of ``network`` on a circle, coloured by sector.
 
@@ -50,9 +57,12 @@ def plot_network(
         Name of the network to draw.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made when omitted.
-    labels : bool
-        Write candidate ids next to the nodes (off by default: ids may be
-        personal data in exports).
+    labels : bool or "names"
+        ``True`` writes candidate ids next to the nodes, ``"names"`` their
+        names (off by default: names are personal data, shown only when
+        asked).
+    language : {"en", "da"}
+        Language of the legend and title.
 
     Returns
     -------
@@ -106,20 +116,22 @@ def plot_network(
         )
     if labels:
         for m, (x, y) in pos.items():
+            text = problem.pool[m].name if labels == "names" else m
             ax.annotate(
-                m, (x, y), xytext=(0, 12), textcoords="offset points", ha="center", fontsize=8
+                text, (x, y), xytext=(0, 12), textcoords="offset points", ha="center", fontsize=8
             )
     handles, names = ax.get_legend_handles_labels()
     handles += [
         Line2D([], [], color="0.15", linewidth=2.0),
         Line2D([], [], color="0.7", linestyle="dashed", linewidth=0.8),
     ]
-    names += [f"existing tie ({len(old)})", f"new pair ({len(new)})"]
+    words = _WORDS.get(language, _WORDS["en"])
+    names += [f"{words['tie']} ({len(old)})", f"{words['new']} ({len(new)})"]
     ax.legend(
         handles, names, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False
     )
     theme = problem.network(network).theme if network in problem.network_names else network
-    ax.set_title(f"{theme or network}: {n} members")
+    ax.set_title(f"{theme or network}: {n} {words['members']}")
     ax.set_xlim(-1.3, 1.3)
     ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")

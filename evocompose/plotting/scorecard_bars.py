@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -17,9 +17,27 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_scorecard"]
 
+_WORDS = {
+    "en": {
+        "lower": "lower is better",
+        "ylabel": "share of the largest value (per yardstick)",
+        "title": "Scorecard",
+    },
+    "da": {
+        "lower": "lavere er bedre",
+        "ylabel": "andel af den største værdi (pr. målestok)",
+        "title": "Sammenligning",
+    },
+}
+
 
 def plot_scorecard(
-    scorecard: Scorecard, rows: Sequence[str] | None = None, ax: Axes | None = None
+    scorecard: Scorecard,
+    rows: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    language: str = "en",
 ) -> Axes:
     """Grouped bars: one group per yardstick, one bar per composition.
 
@@ -35,6 +53,10 @@ def plot_scorecard(
     rows : sequence of str, optional
         Yardsticks to draw (default: :attr:`Scorecard.key_rows`).
     ax : matplotlib Axes, optional
+    labels : mapping of str to str, optional
+        Plain-language names of the yardsticks (default: the row names).
+    language : {"en", "da"}
+        Language of the axis text.
 
     Returns
     -------
@@ -58,10 +80,15 @@ def plot_scorecard(
     for j, label in enumerate(data.columns):
         ax.bar(x - 0.4 + width * (j + 0.5), norm[:, j], width, label=str(label))
     ax.set_xticks(x)
-    labels = [f"{r} (lower is better)" if lower_is_better(r) else r for r in chosen]
-    ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
+    words = _WORDS.get(language, _WORDS["en"])
+    names = [(labels or {}).get(r, r) for r in chosen]
+    ticks = [
+        f"{name} ({words['lower']})" if lower_is_better(r) else name
+        for r, name in zip(chosen, names, strict=True)
+    ]
+    ax.set_xticklabels(ticks, rotation=30, ha="right", fontsize=8)
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel("share of the largest value (per yardstick)")
-    ax.set_title("Scorecard")
+    ax.set_ylabel(words["ylabel"])
+    ax.set_title(words["title"])
     ax.legend(fontsize=8, frameon=False)
     return ax

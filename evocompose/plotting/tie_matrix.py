@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import matplotlib.pyplot as plt
@@ -18,16 +19,24 @@ if TYPE_CHECKING:
     from evocompose.data import Problem
     from evocompose.result import Result
 
-__all__ = ["plot_tie_matrix"]
+__all__ = ["difference_scale", "plot_tie_matrix"]
 
 
-def _heatmap(ax: Axes, frame: pd.DataFrame, title: str, *, diverging: bool = False) -> None:
+def _heatmap(
+    ax: Axes,
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    diverging: bool = False,
+    vmax: float | None = None,
+) -> None:
     values = frame.to_numpy(dtype=float)
+    top = vmax if vmax is not None else (float(np.nanmax(np.abs(values))) if values.size else 1.0)
+    top = top or 1.0
     if diverging:
-        vmax = float(np.nanmax(np.abs(values))) if values.size else 1.0
-        image = ax.imshow(values, cmap="RdBu_r", vmin=-vmax or -1, vmax=vmax or 1)
+        image = ax.imshow(values, cmap="RdBu_r", vmin=-top, vmax=top)
     else:
-        image = ax.imshow(values, cmap="Blues", vmin=0)
+        image = ax.imshow(values, cmap="Blues", vmin=0, vmax=top)
     ax.set_xticks(range(len(frame.columns)))
     ax.set_xticklabels([str(c) for c in frame.columns], rotation=90, fontsize=7)
     ax.set_yticks(range(len(frame.index)))
@@ -36,12 +45,24 @@ def _heatmap(ax: Axes, frame: pd.DataFrame, title: str, *, diverging: bool = Fal
     ax.figure.colorbar(image, ax=ax, shrink=0.7)
 
 
+def difference_scale(problem: Problem, comps: Sequence[Composition | Result]) -> float:
+    """The largest new-tie count between two sectors over ``comps``: a shared ``vmax``."""
+    before = sector_tie_matrix(problem)
+    top = 0.0
+    for comp in comps:
+        after = sector_tie_matrix(problem, _composition(comp))
+        base = before.reindex(index=after.index, columns=after.columns, fill_value=0)
+        top = max(top, float(np.nanmax(np.abs((after - base).to_numpy(dtype=float)))))
+    return top or 1.0
+
+
 def plot_tie_matrix(
     problem: Problem,
     comp: Composition | Result,
     ax: Axes | None = None,
     *,
     kind: Literal["auto", "difference", "before_after"] = "auto",
+    vmax: float | None = None,
 ) -> Axes | tuple[Axes, Axes]:
     """Heatmaps of ties between sectors before and after the composition.
 
@@ -57,7 +78,13 @@ def plot_tie_matrix(
         When given, the difference (after - before) is drawn on it.
     kind : {"auto", "difference", "before_after"}
         ``auto`` draws the difference when ``ax`` is given and two heatmaps
-        (before | after) on a new figure otherwise.
+        (before | after) on a new figure otherwise. Before and after share
+        one colour scale.
+    vmax : float, optional
+        The top of the colour scale (the difference uses ``±vmax``). Give the
+        same value to heatmaps drawn side by side, e.g.
+        :func:`difference_scale` of the compositions compared, so that equal
+        colours mean equal numbers.
 
     Returns
     -------
@@ -75,12 +102,19 @@ def plot_tie_matrix(
     if kind == "difference":
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 6))
-        _heatmap(ax, after - before, "New ties between sectors (after - before)", diverging=True)
+        _heatmap(
+            ax,
+            after - before,
+            "New ties between sectors (after - before)",
+            diverging=True,
+            vmax=vmax,
+        )
         return ax
     if ax is not None:
         raise ValueError("kind='before_after' draws two panels; leave ax=None")
     fig, (ax_before, ax_after) = plt.subplots(1, 2, figsize=(13, 6))
-    _heatmap(ax_before, before, "Ties between sectors: before")
-    _heatmap(ax_after, after, "Ties between sectors: after")
+    top = vmax if vmax is not None else float(max(before.to_numpy().max(), after.to_numpy().max()))
+    _heatmap(ax_before, before, "Ties between sectors: before", vmax=top)
+    _heatmap(ax_after, after, "Ties between sectors: after", vmax=top)
     fig.tight_layout()
     return ax_before, ax_after

@@ -255,7 +255,15 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         # compiled search finds one in milliseconds
         start_kind = "search"
         searched = solve_search(
-            problem, opts.replace(time_limit=max(0.5, polish), progress=None, hint=None)
+            problem,
+            # at least a second, and a third of the budget: the compiled
+            # search finds a first composition in milliseconds, but on a
+            # loaded machine a Stevns-sized pool needs the time to get
+            # anywhere near the network-by-network start (seen before the
+            # compiled core: Stevns at 5-6 s returned UNKNOWN under a load of
+            # six processes on two cores), so small budgets may be exceeded
+            # by up to a second rather than return no composition
+            opts.replace(time_limit=max(1.0, polish, time_limit / 3), progress=None, hint=None),
         )
         if searched.status is SolveStatus.INFEASIBLE:
             return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from evocompose.check import check
 from evocompose.composition import Composition
 from evocompose.errors import EvocomposeError
 from evocompose.objective import evaluate, weighted_total
-from evocompose.result import SolveStatus
+from evocompose.result import Result, SolveStatus
 from evocompose.solvers.contract import SolveOptions
 
 from .solve import solve_cpsat
@@ -35,7 +36,21 @@ from .solve import solve_cpsat
 if TYPE_CHECKING:
     from evocompose.data import Problem
 
-__all__ = ["block_subproblem", "improve_by_network", "solve_sequential"]
+__all__ = ["BlockSolve", "Value", "block_subproblem", "improve_by_network", "solve_sequential"]
+
+#: Solves one block (a problem restricted to some networks): CP-SAT by default;
+#: :func:`evocompose.renew` passes one that adds its renewal costs.
+BlockSolve = Callable[["Problem", SolveOptions], Result]
+#: The value a composition is judged by (the weighted objective by default).
+Value = Callable[["Problem", Composition], float]
+
+
+def _cpsat_block(problem: Problem, options: SolveOptions) -> Result:
+    return solve_cpsat(problem, options, cuts=False)
+
+
+def _objective(problem: Problem, composition: Composition) -> float:
+    return weighted_total(problem, evaluate(problem, composition))
 
 
 def block_subproblem(
@@ -99,6 +114,7 @@ def solve_sequential(
     seed: int = 0,
     workers: int = 2,
     deterministic: bool = False,
+    solve_block: BlockSolve | None = None,
 ) -> Composition | None:
     """A start built one network at a time, each solved alone with CP-SAT.
 
@@ -133,6 +149,9 @@ def solve_sequential(
         feasibility-jump solution under short budgets).
     deterministic : bool
         Count the budget in CP-SAT deterministic time (reproducible).
+    solve_block : callable, optional
+        ``(problem, options) -> Result`` solving one step (default: CP-SAT
+        without cuts).
 
     Returns
     -------
@@ -140,6 +159,7 @@ def solve_sequential(
         A feasible composition, or ``None`` when a step found nothing or
         the result breaks a coupling rule.
     """
+    run = solve_block or _cpsat_block
     start = time.perf_counter()
     specs = list(problem.networks)
     order = [s for s in specs if s.bridge is None] + [s for s in specs if s.bridge is not None]
@@ -155,22 +175,20 @@ def solve_sequential(
             step = block_subproblem(problem, (spec.name,), members)
         except EvocomposeError:
             return None
-        r = solve_cpsat(
+        r = run(
             step,
             SolveOptions(time_limit=budget, seed=seed, workers=1, deterministic=deterministic),
-            cuts=False,
         )
         spent += budget
         if r.composition is None and r.status is not SolveStatus.INFEASIBLE:
             # one worker has no feasibility-jump first solution: a second
             # try with ``workers`` (over the budget; later phases adapt)
             spent += budget
-            r = solve_cpsat(
+            r = run(
                 step,
                 SolveOptions(
                     time_limit=budget, seed=seed + 1, workers=workers, deterministic=deterministic
                 ),
-                cuts=False,
             )
         if r.composition is None:
             return None
@@ -200,7 +218,7 @@ def solve_sequential(
         )
     except EvocomposeError:
         return None
-    r = solve_cpsat(
+    r = run(
         pinned,
         SolveOptions(
             time_limit=time_limit / len(order),
@@ -208,7 +226,6 @@ def solve_sequential(
             workers=workers,
             deterministic=deterministic,
         ),
-        cuts=False,
     )
     if r.composition is None or check(problem, r.composition):
         return None
@@ -224,6 +241,8 @@ def improve_by_network(
     workers: int = 2,
     step_limit: float = 1.0,
     deterministic: bool = False,
+    solve_block: BlockSolve | None = None,
+    value_of: Value | None = None,
 ) -> Composition:
     """Re-optimise one network at a time, the others fixed (block coordinate ascent).
 
@@ -246,16 +265,23 @@ def improve_by_network(
         Budget of one step.
     deterministic : bool
         Count budgets in CP-SAT deterministic time (reproducible).
+    solve_block : callable, optional
+        ``(problem, options) -> Result`` solving one block (default: CP-SAT).
+    value_of : callable, optional
+        ``(problem, composition) -> float``: what a step must improve
+        (default: the weighted objective).
 
     Returns
     -------
     Composition
         The best composition found (``composition`` when nothing improved).
     """
+    run = solve_block or solve_cpsat
+    judge = value_of or _objective
     start = time.perf_counter()
     spent = 0.0
     best = composition
-    value = weighted_total(problem, evaluate(problem, best))
+    value = judge(problem, best)
     names = problem.network_names
     singles: list[tuple[str, ...]] = [(n,) for n in names]
     pairs: list[tuple[str, ...]] = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
@@ -276,7 +302,7 @@ def improve_by_network(
         except EvocomposeError:
             continue
         hint = Composition({n: members[n] for n in block}, {n: best.slots.get(n) for n in block})
-        r = solve_cpsat(
+        r = run(
             step,
             SolveOptions(
                 time_limit=budget,
@@ -295,7 +321,7 @@ def improve_by_network(
             if name in r.composition.slots:
                 slots[name] = r.composition.slots[name]
         cand = Composition(members, slots)
-        new = weighted_total(problem, evaluate(problem, cand))
+        new = judge(problem, cand)
         if new > value + 1e-9 and not check(problem, cand):
             best, value, stale = cand, new, 0
     return best

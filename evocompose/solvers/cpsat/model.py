@@ -28,7 +28,22 @@ from evocompose.composition import Composition
 if TYPE_CHECKING:
     from evocompose.data import Problem
 
-__all__ = ["CountEncoding", "CpsatModel", "comb2"]
+__all__ = ["CountEncoding", "CpsatModel", "comb2", "deterministic_wall"]
+
+#: In deterministic mode the wall clock only stops runaway runs: at this many
+#: times the limit ...
+DETERMINISTIC_WALL_FACTOR = 20.0
+#: ... plus this many seconds. Without the floor a small deterministic limit
+#: was cut by the wall clock on a loaded machine (0.25 units of CP-SAT
+#: deterministic time took over 5 s on a busy 2-core machine), and the
+#: "deterministic" result then depended on the load.
+DETERMINISTIC_WALL_FLOOR = 60.0
+
+
+def deterministic_wall(time_limit: float) -> float:
+    """The wall-clock safety cap of a deterministic solve with ``time_limit`` units."""
+    return DETERMINISTIC_WALL_FACTOR * max(0.01, float(time_limit)) + DETERMINISTIC_WALL_FLOOR
+
 
 BoolVar = cp_model.IntVar
 IntVar = cp_model.IntVar
@@ -220,7 +235,12 @@ class CpsatModel:
         return Composition(members, slots)
 
     def add_hint(
-        self, composition: Composition, *, complete: bool = True, time_limit: float = 2.0
+        self,
+        composition: Composition,
+        *,
+        complete: bool = True,
+        time_limit: float = 2.0,
+        deterministic: bool = False,
     ) -> None:
         """Use ``composition`` as a solution hint.
 
@@ -239,6 +259,10 @@ class CpsatModel:
             the members and slots are hinted.
         time_limit : float
             Seconds for the completion solve.
+        deterministic : bool
+            Count ``time_limit`` in CP-SAT's deterministic time, so that
+            whether the completion succeeds (and hence the whole solve) does
+            not depend on the machine's load.
         """
         pool = self.problem.pool
         hinted: list[tuple[IntVar, bool]] = []
@@ -250,19 +274,27 @@ class CpsatModel:
             for t, name in enumerate(self.slots[g]):
                 if slot is not None:
                     hinted.append((self.s[g, t], name == slot))
-        if complete and self._complete_hint(hinted, time_limit):
+        if complete and self._complete_hint(hinted, time_limit, deterministic):
             return
         for var, value in hinted:
             self.model.add_hint(var, value)
 
-    def _complete_hint(self, hinted: list[tuple[IntVar, bool]], time_limit: float) -> bool:
+    def _complete_hint(
+        self, hinted: list[tuple[IntVar, bool]], time_limit: float, deterministic: bool = False
+    ) -> bool:
         """Hint every variable from a solve of a copy with ``hinted`` fixed; success flag."""
         trial = self.model.clone()
         trial.clear_hints()
         for var, value in hinted:
             trial.add(trial.get_int_var_from_proto_index(var.index) == int(value))
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+        if deterministic:
+            # a wall-clock limit here made "deterministic" solves from a hint
+            # depend on the load (the completion failing or not)
+            solver.parameters.max_deterministic_time = max(0.01, time_limit)
+            solver.parameters.max_time_in_seconds = deterministic_wall(time_limit)
+        else:
+            solver.parameters.max_time_in_seconds = max(0.01, time_limit)
         solver.parameters.num_workers = 1
         code = solver.solve(trial)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

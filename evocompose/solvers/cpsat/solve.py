@@ -20,12 +20,13 @@ from ortools.sat.python import cp_model
 
 from evocompose.bounds import closed_form_bound
 from evocompose.composition import Composition
+from evocompose.errors import SolverError, shown
 from evocompose.objective import evaluate, weighted_total
 from evocompose.result import PhaseStats, Progress, Result, SolveStats, SolveStatus
 from evocompose.solvers.contract import Backend, ProgressFn, SolveOptions, require_support
 from evocompose.vocabulary import TERM_NAMES
 
-from .model import CpsatModel
+from .model import CpsatModel, deterministic_wall
 from .rules import RULES, add_change_limit, build_model
 from .terms import MAX_DISSIMILARITY_N, SCALE, TERMS, Lin, build_terms, scaled_expr, total_form
 
@@ -43,6 +44,25 @@ _STATUS = {
     cp_model.UNKNOWN: SolveStatus.UNKNOWN,
     cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
 }
+
+
+def _refuse_invalid(model: cp_model.CpModel, code: object) -> None:
+    """Raise a plain-words :class:`SolverError` when CP-SAT found the model invalid.
+
+    With every number within the documented limits (``evocompose.limits``)
+    this does not happen; it is the net for what the limits do not foresee
+    (e.g. a very wide size range multiplying a large weight), instead of a
+    MODEL_INVALID status that looks like a result.
+    """
+    if code != cp_model.MODEL_INVALID:
+        return
+    reason = model.validate() or "no reason given"
+    raise SolverError(
+        f"CP-SAT refused the model ({shown(reason, 160)[1:-1]}); this happens when weights, "
+        "values and network sizes together exceed the 64-bit integers CP-SAT counts in: lower "
+        "the largest weights or narrow the size ranges, or use solver='search'",
+        value="cpsat",
+    )
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
@@ -64,8 +84,6 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
             self.progress(Progress(seconds, obj, bound, "cpsat"))
 
 
-#: In deterministic mode the wall clock only stops runaway runs at this many times the limit.
-DETERMINISTIC_WALL_FACTOR = 20.0
 #: Above this many model variables, presolve skips probing (see :func:`_parameters`).
 LARGE_MODEL = 10_000
 
@@ -99,7 +117,8 @@ def _parameters(
         Reproducible under a time limit: the workers interleave in a fixed
         order (``interleave_search``) and ``time_limit`` is CP-SAT's
         *deterministic* time, not seconds; the wall clock only stops runaway
-        runs (:data:`DETERMINISTIC_WALL_FACTOR` times the limit).
+        runs (:func:`~evocompose.solvers.cpsat.model.deterministic_wall`: 20 times the
+        limit plus a minute).
 
     Notes
     -----
@@ -127,7 +146,7 @@ def _parameters(
     if deterministic:
         p.interleave_search = True
         p.max_deterministic_time = max(0.01, float(time_limit))
-        p.max_time_in_seconds = DETERMINISTIC_WALL_FACTOR * max(0.01, float(time_limit))
+        p.max_time_in_seconds = deterministic_wall(time_limit)
     else:
         p.max_time_in_seconds = max(0.01, float(time_limit))
     p.num_workers = int(workers)
@@ -142,6 +161,14 @@ def _parameters(
         p.extra_subsolvers.append("max_lp")
     if num_variables > LARGE_MODEL:
         p.cp_model_probing_level = 0
+
+
+def _configured(m: CpsatModel, budget: float, opts: SolveOptions) -> cp_model.CpSolver:
+    """A CP-SAT solver set up for one solve of ``m`` in ``budget`` (see :func:`_parameters`)."""
+    solver = cp_model.CpSolver()
+    size = len(m.model.proto.variables)
+    _parameters(solver, budget, opts.seed, opts.workers, opts.log, size, opts.deterministic)
+    return solver
 
 
 def _stats(
@@ -216,26 +243,18 @@ def solve_cpsat(
     order = tuple(t for t in problem.weights.order if t in TERM_NAMES)
     forms = build_terms(m)
     if opts.hint is not None:
-        m.add_hint(opts.hint)
+        m.add_hint(opts.hint, deterministic=opts.deterministic)
     build = time.perf_counter() - start
     if problem.weights.mode == "lexicographic" and any(t in forms for t in order):
         return _solve_lexicographic(problem, m, forms, order, start, build, opts)
 
     expr, err = scaled_expr(total_form(forms))
     m.model.maximize(expr)
-    solver = cp_model.CpSolver()
     budget = opts.time_limit if opts.deterministic else opts.time_limit - build
-    _parameters(
-        solver,
-        budget,
-        opts.seed,
-        opts.workers,
-        opts.log,
-        len(m.model.proto.variables),
-        opts.deterministic,
-    )
+    solver = _configured(m, budget, opts)
     rec = _Recorder(start, SCALE, opts.on_progress)
     code = solver.solve(m.model, rec)
+    _refuse_invalid(m.model, code)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     runtime = time.perf_counter() - start
     comp = m.composition(solver) if status.has_solution else None
@@ -313,19 +332,11 @@ def _solve_lexicographic(
         m.model.maximize(expr)
         if comp is not None:
             m.model.clear_hints()
-            m.add_hint(comp)
-        solver = cp_model.CpSolver()
-        _parameters(
-            solver,
-            budget,
-            opts.seed,
-            opts.workers,
-            opts.log,
-            len(m.model.proto.variables),
-            opts.deterministic,
-        )
+            m.add_hint(comp, deterministic=opts.deterministic)
+        solver = _configured(m, budget, opts)
         rec = _Recorder(start, SCALE, opts.on_progress)
         code = solver.solve(m.model, rec)
+        _refuse_invalid(m.model, code)
         st = _STATUS.get(code, SolveStatus.UNKNOWN)
         history += rec.history
         if not st.has_solution:

@@ -1,0 +1,1 @@
+../examples/stevns_notebook.py
