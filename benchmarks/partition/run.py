@@ -14,12 +14,15 @@ first composition, and the peak memory of the subprocess
 With ``--baseline PATH`` the script also measures, in the same run, the
 search's iterations per second of another checkout (e.g. the commit before
 the compiled core) side by side with this one: both get the same problem and
-this checkout's first composition as a hint, so the rate is the search's own.
+this checkout's first composition as a hint, so the rate is the search's own
+(on the partitions of n = 600 and 2,000 and on Stevns, seed 0, n = 250).
 
 Usage::
 
     .venv/bin/python benchmarks/partition/run.py --quick
     .venv/bin/python benchmarks/partition/run.py --baseline /path/to/old/checkout
+    .venv/bin/python benchmarks/partition/run.py --sizes 120,300,600,2000 \
+        --budgets 1,2,5 --long 10000:30 --baseline /path/to/old/checkout
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from typing import Any
 SECTION = "## Partition"
 SIZES = (120, 300, 600, 2000, 10000)
 BUDGETS = (1.0, 2.0, 5.0, 10.0)
-LONG = {10000: (30.0,)}
+LONG: dict[int, tuple[float, ...]] = {10000: (30.0,)}
 QUICK_SIZES = (120, 600)
 QUICK_BUDGETS = (1.0, 2.0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: results_md
@@ -102,8 +105,11 @@ import json, sys, time
 sys.path.insert(0, {root!r})
 import evocompose as evo
 from evocompose.solve import solve
-problem = evo.datasets.partition({n}, seed={seed}) if hasattr(evo.datasets, "partition") else None
-if problem is None:
+if {n} == 0:
+    problem = evo.datasets.stevns(seed={seed})
+elif hasattr(evo.datasets, "partition"):
+    problem = evo.datasets.partition({n}, seed={seed})
+else:
     sys.path.insert(0, {here!r})
     from run import _partition_for_baseline
     problem = _partition_for_baseline({n}, {seed})
@@ -196,13 +202,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--solvers", default="search,auto")
     ap.add_argument("--baseline", type=Path, default=None, help="checkout to compare the rate with")
+    ap.add_argument("--sizes", default=None, help="pool sizes, e.g. 120,300,600")
+    ap.add_argument("--budgets", default=None, help="budgets in seconds, e.g. 1,2,5")
+    ap.add_argument(
+        "--long", default=None, help="extra runs N:SECONDS, e.g. 10000:30 (default: 10000:30)"
+    )
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
-    sizes = QUICK_SIZES if args.quick else SIZES
-    budgets = QUICK_BUDGETS if args.quick else BUDGETS
+    sizes: tuple[int, ...] = QUICK_SIZES if args.quick else SIZES
+    budgets: tuple[float, ...] = QUICK_BUDGETS if args.quick else BUDGETS
+    long: dict[int, tuple[float, ...]] = {} if args.quick else dict(LONG)
+    if args.sizes:
+        sizes = tuple(int(x) for x in args.sizes.split(","))
+    if args.budgets:
+        budgets = tuple(float(x) for x in args.budgets.split(","))
+    if args.long is not None:
+        long = {}
+        for item in filter(None, args.long.split(",")):
+            n_text, seconds = item.split(":")
+            long.setdefault(int(n_text), ())
+            long[int(n_text)] += (float(seconds),)
     rows: list[dict[str, Any]] = []
-    for n in sizes:
-        for limit in (*budgets, *(() if args.quick else LONG.get(n, ()))):
+    for n in (*sizes, *(k for k in long if k not in sizes)):
+        for limit in (*(budgets if n in sizes else ()), *long.get(n, ())):
             for solver in args.solvers.split(","):
                 r = run_one(solver, n, limit, args.seed, args.workers)
                 print(json.dumps(r), flush=True)
@@ -243,8 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         import evocompose as evo
         from evocompose.datasets import partition
 
-        for n in (600, 2000):
-            problem = partition(n, seed=args.seed)
+        for n in (600, 2000, 0):  # 0: Stevns (seed 0, n = 250)
+            problem = partition(n, seed=args.seed) if n else evo.datasets.stevns(seed=args.seed)
             first = evo.solve(problem, solver="search", time_limit=0.2, seed=args.seed)
             assert first.composition is not None
             hint = f"/tmp/partition_hint_{n}.csv"
@@ -260,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 print(label, n, m, flush=True)
                 rate_lines.append(
-                    f"| {n:,} | 5 | {label} | {fmt(m.get('iterations'), ',.0f')} | "
+                    f"| {f'{n:,}' if n else 'Stevns (250)'} | 5 | {label} | {fmt(m.get('iterations'), ',.0f')} | "
                     f"{fmt(m.get('seconds'), '.2f')} | {fmt(rate, ',.0f')} | "
                     f"{fmt(m.get('objective'))} |"
                 )
