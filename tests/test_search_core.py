@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import time
 
+import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -215,3 +216,37 @@ def test_each_rule_kind_is_honoured_where_it_binds() -> None:
             refused += 1
             assert check(problem, c.composition_of(S)) == []  # a refused move is undone
     assert refused and applied
+
+
+@pytest.mark.parametrize(
+    ("n", "sizes"), [(120, (10, 10)), (10_000, (10, 10)), (103, (8, 12)), (97, (7, 13))]
+)
+def test_plain_partitions_are_dealt_out_feasibly(n: int, sizes: tuple[int, int]) -> None:
+    """Everyone once, sizes only: the round robin keeps every rule, at any size."""
+    from evocompose.datasets import partition
+
+    base = partition(10_000 if n == 10_000 else 120, seed=1)
+    people = base.pool.candidates[:n]
+    teams = max(1, n // ((sizes[0] + sizes[1]) // 2))
+    nets = tuple(
+        dataclasses.replace(base.networks[g], min_size=sizes[0], max_size=sizes[1])
+        for g in range(teams)
+    )
+    problem = base.replace(pool=type(base.pool)(people), networks=nets, ties=nx.Graph())
+    engine = Engine(Compiled(problem), seed=0)
+    t = time.perf_counter()
+    S = engine.construct()
+    seconds = time.perf_counter() - t
+    assert engine.feasible(S)
+    comp = engine.c.composition_of(S)
+    assert check(problem, comp) == []
+    assert S.objective == pytest.approx(weighted_total(problem, evaluate(problem, comp)))
+    assert seconds < 2.0  # linear: about 0.02 s at n = 10,000 (the greedy pass took 2 s)
+    # each team's sectors are spread: no team has two more of a sector than another
+    counts = np.zeros((len(nets), 10), dtype=int)
+    sectors = sorted({c.sector for c in people})
+    for g, name in enumerate(problem.network_names):
+        for cid in comp.members[name]:
+            counts[g, sectors.index(problem.pool[cid].sector)] += 1
+    if sizes[0] == sizes[1]:
+        assert int((counts.max(axis=0) - counts.min(axis=0)).max()) <= 1

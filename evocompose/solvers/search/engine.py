@@ -170,17 +170,70 @@ class Engine:
 
     # ------------------------------------------------------------ start
     def construct(self) -> State:
-        """The greedy first composition (see :func:`._core.construct`)."""
+        """The first composition: dealt out for plain partitions, else greedy.
+
+        A plain partition (everyone placed exactly once, anyone may join any
+        network, no rule but the sizes) is dealt out round robin
+        (:meth:`_deal`): linear time, a few milliseconds at 10,000 people,
+        where the greedy pass scores every network for every person. Every
+        other problem gets the greedy construction (:func:`._core.construct`).
+        """
         c = self.c
         S = c.new_state()
+        keys = [c.codes[a] for a in range(c.codes.shape[0] - 1, -1, -1)]
+        everyone_once = c.assign_all and bool(np.all(c.cap <= 1))
+        if everyone_once and self._deal(S, np.lexsort(keys).astype(np.int64)):
+            return S
         # the most constrained first (fewest networks allowed), then by their
         # values, so that each value is dealt out over the networks in a row
         allowed = c.allowed.sum(axis=1)
-        keys = [c.codes[a] for a in range(c.codes.shape[0] - 1, -1, -1)]
         order = np.lexsort((*keys, allowed)).astype(np.int64)
-        grow = not (c.assign_all and bool(np.all(c.cap <= 1)))
-        _core.construct(self.P, S.ref, order, grow)
+        _core.construct(self.P, S.ref, order, not everyone_once)
         return S
+
+    def _deal(self, S: State, order: np.ndarray) -> bool:
+        """Deal ``order`` out over the networks round robin, when that keeps every rule.
+
+        Only for plain partitions: no rule but ``size``, ``capacity`` and
+        ``assign_all``, everyone allowed everywhere, no pins or must-pairs,
+        and the sizes able to hold everyone. Each network's size is its
+        minimum plus an even share of the rest (within its maximum); people
+        in ``order`` (sorted by their values) go to the networks in turn, so
+        each value is spread as evenly as a round robin allows. Returns
+        whether it dealt (``S`` is then that composition).
+        """
+        c = self.c
+        n, G = c.n, c.G
+        if G == 0 or not set(c.problem.active_rules()) <= {"size", "capacity", "assign_all"}:
+            return False
+        if not bool(c.allowed.all()) or bool(c.pinned.any()) or int(c.unit_ptr.size) - 1 != n:
+            return False
+        lo = c.min_size.astype(np.int64)
+        hi = np.minimum(c.max_size, n).astype(np.int64)
+        if int(lo.sum()) > n or int(hi.sum()) < n:
+            return False
+        target = lo.copy()
+        left = n - int(lo.sum())
+        while left > 0:  # one more seat per network with room, in turn
+            room = np.flatnonzero(target < hi)
+            take = room[:left]
+            target[take] += 1
+            left -= int(take.size)
+        # seats round by round: round r holds every network with more than r seats
+        rounds = np.arange(int(target.max(initial=0)))
+        nets = np.broadcast_to(np.arange(G), (rounds.size, G))
+        seats = nets[rounds[:, None] < target[None, :]]
+        # the k-th person dealt to network g sits at ml_off[g] + k
+        by_net = np.argsort(seats, kind="stable")
+        first = np.zeros(G + 1, dtype=np.int64)
+        first[1:] = np.cumsum(target)
+        rank = np.empty(n, dtype=np.int64)
+        rank[by_net] = np.arange(n) - first[seats[by_net]]
+        ml = np.zeros_like(S.ml)
+        ml[c.ml_off[seats] + rank] = order
+        size = target.astype(S.size.dtype)
+        _core.load(self.P, S.ref, ml, size)
+        return True
 
     def violation(self, S: State) -> int:
         """Total violation of the rules the repair may break (0: feasible)."""

@@ -205,7 +205,7 @@ class Compiled:
             if ia is not None and ib is not None and ia != ib:
                 nbrs[ia].append(ib)
                 nbrs[ib].append(ia)
-        self.nb_ptr, self.nb_idx = csr([sorted(x) for x in nbrs])
+        self.nb_ptr, self.nb_idx = csr([sorted(x) if len(x) > 1 else x for x in nbrs])
         self.has_ties = bool(self.nb_idx.size)
 
         # must-pair units (every person is in one; singletons alone)
@@ -221,14 +221,19 @@ class Compiled:
             ra, rb = find(self.index[a]), find(self.index[b])
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
-        units: dict[int, list[int]] = {}
-        for i in range(n):
-            units.setdefault(find(i), []).append(i)
-        unit_lists = [sorted(m) for m in sorted(units.values(), key=min)]
-        self.unit_of = np.empty(n, dtype=_I32)
-        for u, members in enumerate(unit_lists):
-            self.unit_of[members] = u
-        self.unit_ptr, self.unit_idx = csr(unit_lists)
+        if problem.must_pairs:
+            units: dict[int, list[int]] = {}
+            for i in range(n):
+                units.setdefault(find(i), []).append(i)
+            unit_lists = [sorted(m) for m in sorted(units.values(), key=min)]
+            self.unit_of = np.empty(n, dtype=_I32)
+            for u, members in enumerate(unit_lists):
+                self.unit_of[members] = u
+            self.unit_ptr, self.unit_idx = csr(unit_lists)
+        else:  # everyone a unit alone (linear time, no Python lists)
+            self.unit_of = np.arange(n, dtype=_I32)
+            self.unit_ptr = np.arange(n + 1, dtype=_I64)
+            self.unit_idx = np.arange(n, dtype=_I32)
 
         # capacity, domains, pins, sharing, required: defaults, filled by the rules
         self.cap = problem.capacities().astype(_I32)
@@ -304,7 +309,14 @@ class Compiled:
             for g in range(G)
         ]
         self.al_ptr, self.al_idx = csr(lists)
-        self.pin_ptr, self.pin_net = csr([np.flatnonzero(row).tolist() for row in self.pinned])
+        rows, cols = (
+            np.nonzero(self.pinned)  # row-major: each person's networks in order
+            if self.pinned.any()
+            else (np.zeros(0, dtype=_I64), np.zeros(0, dtype=_I64))
+        )
+        self.pin_ptr = np.zeros(n + 1, dtype=_I64)
+        self.pin_ptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
+        self.pin_net = cols.astype(_I32)
         cap_g = np.minimum(self.max_size, n)
         self.ml_off = np.zeros(G + 1, dtype=_I64)
         self.ml_off[1:] = np.cumsum(cap_g)
