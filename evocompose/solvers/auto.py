@@ -10,6 +10,11 @@ model (its candidate-network pairs):
   large for the CP-SAT pair model go to the search alone.
 * Small models (at most ``SMALL_MODEL`` pairs) go to CP-SAT alone, which
   usually proves optimality on them quickly.
+* Weighted problems with several networks and at most ``DECOMPOSE_MODEL``
+  pairs (Stevns) take the network-by-network path: the compiled search
+  first, then each network solved alone with CP-SAT and re-optimised, then
+  CP-SAT on the full model from the better composition (see
+  :func:`_solve_decomposed`).
 * Otherwise the search runs first. It stops early when it reaches the
   closed-form bound (:func:`evocompose.bounds.closed_form_bound`: the
   composition is then provably optimal, and CP-SAT has nothing to add) or,
@@ -64,6 +69,9 @@ FULL_AFTER = 0.5
 PHASE_PER_NETWORK = 2.5
 #: ... of which this share is the start.
 START_SHARE = 0.9
+#: On the network-by-network path the compiled search runs first, with this
+#: share of the budget (the rest as before).
+DECOMPOSED_SEARCH_SHARE = 0.3
 #: Above this many pairs CP-SAT is not run (the search keeps the budget).
 CPSAT_MODEL = 6_000
 #: Share of the budget CP-SAT gets at least, when it runs.
@@ -113,8 +121,9 @@ def plan(problem: Problem) -> str:
         return f"cpsat: a small model ({size} candidate-network pairs), which CP-SAT solves alone"
     if _decomposes(problem, size):
         return (
-            "network by network + cpsat: each network solved alone with CP-SAT gives the "
-            f"start, CP-SAT on the full model the rest ({size:,} candidate-network pairs)"
+            "network by network + cpsat: the compiled search first, then each network "
+            "solved alone with CP-SAT, and CP-SAT on the full model from the better "
+            f"composition ({size:,} candidate-network pairs)"
         )
     if size > CPSAT_MODEL:
         return (
@@ -206,23 +215,28 @@ def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
 
 
 def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
-    """Network-by-network start and polish, then CP-SAT on the full model.
+    """The compiled search, the network-by-network start and polish, then CP-SAT on the full model.
 
     One network alone is small enough for CP-SAT to solve well within a
     second; on Stevns-sized problems (a few hundred candidates, a few
-    networks) these exact steps reach better compositions than the local
-    search (on Stevns seeds 0-2, 1,680-1,698 against 1,667-1,688 at 10 s),
-    and CP-SAT's bound needs the time of the full model. Each network is
-    solved alone, in turn, then re-optimised one or two at a time (half the
-    budget, at most ``PHASE_PER_NETWORK`` seconds per network); CP-SAT on the
-    full model takes the rest from that composition as hint. When a step
-    finds nothing, the compiled search gives the start instead.
+    networks) these exact steps often reach better compositions than the
+    local search, and CP-SAT's bound needs the time of the full model. But
+    not always: on a loaded machine the exact steps can stall where the
+    compiled search does not (Stevns at 10 s, seeds 0 and 1: 1,670 and 1,599
+    against the search's 1,679 and 1,690; with the search first, 1,678 and
+    1,694, and CP-SAT's bound as before). So the compiled search runs
+    first (``DECOMPOSED_SEARCH_SHARE`` of the budget); then each network is
+    solved alone, in turn, and re-optimised one or two at a time (half of
+    what is left, at most ``PHASE_PER_NETWORK`` seconds per network); CP-SAT
+    on the full model takes the rest from the better of the two
+    compositions as hint, and the best composition found by any stage is
+    returned. When the search and a step find nothing, the compiled search
+    is asked again with the fallback budget.
     """
     start = time.perf_counter()
     fn = opts.on_progress
     phases: list[PhaseStats] = []
     history: tuple[tuple[float, float, float | None], ...] = ()
-    time_limit = opts.time_limit
     seed, workers, deterministic = opts.seed, opts.workers, opts.deterministic
 
     def record(key: str, comp: Composition) -> None:
@@ -234,6 +248,19 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         if fn is not None:
             fn(Progress(seconds, value, None, f"auto {key}"))
 
+    searched = solve_search(
+        problem,
+        opts.replace(time_limit=DECOMPOSED_SEARCH_SHARE * opts.time_limit, progress=None),
+    )
+    if searched.status is SolveStatus.INFEASIBLE:
+        return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
+    if searched.composition is not None:
+        record("search", searched.composition)
+    if deterministic:
+        time_limit = (1.0 - DECOMPOSED_SEARCH_SHARE) * opts.time_limit
+    else:
+        time_limit = max(0.1, opts.time_limit - (time.perf_counter() - start))
+    rest_start = time.perf_counter()
     phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
     first = solve_sequential(
         problem,
@@ -248,25 +275,27 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
     if deterministic:
         polish = (1.0 - START_SHARE) * phase
     else:
-        polish = max(0.05, phase - (time.perf_counter() - start))
-    searched: Result | None = None
+        polish = max(0.05, phase - (time.perf_counter() - rest_start))
     if first is None:
         # no start (a step found nothing, or a coupling rule broke): the
-        # compiled search finds one in milliseconds
+        # compiled search's composition, or else the search again with at
+        # least a second and a third of the budget: on a loaded machine a
+        # Stevns-sized pool may need it (seen before the compiled core:
+        # Stevns at 5-6 s returned UNKNOWN under a load of six processes on
+        # two cores), so small budgets may be exceeded by up to a second
+        # rather than return no composition
         start_kind = "search"
-        searched = solve_search(
-            problem,
-            # at least a second, and a third of the budget: the compiled
-            # search finds a first composition in milliseconds, but on a
-            # loaded machine a Stevns-sized pool needs the time to get
-            # anywhere near the network-by-network start (seen before the
-            # compiled core: Stevns at 5-6 s returned UNKNOWN under a load of
-            # six processes on two cores), so small budgets may be exceeded
-            # by up to a second rather than return no composition
-            opts.replace(time_limit=max(1.0, polish, time_limit / 3), progress=None, hint=None),
-        )
-        if searched.status is SolveStatus.INFEASIBLE:
-            return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
+        if searched.composition is None:
+            searched = solve_search(
+                problem,
+                opts.replace(
+                    time_limit=max(1.0, polish, opts.time_limit / 3), progress=None, hint=None
+                ),
+            )
+            if searched.status is SolveStatus.INFEASIBLE:
+                return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
+            if searched.composition is not None:
+                record("search", searched.composition)
         first = searched.composition
     else:
         start_kind = "sequential"
@@ -274,12 +303,17 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         first = improve_by_network(
             problem, first, time_limit=polish, seed=seed, workers=1, deterministic=deterministic
         )
-    if first is not None:
         record("polished", first)
+    # the better of the search's and the network-by-network composition
+    if searched.composition is not None and (
+        first is None or _objective(problem, searched.composition) > _objective(problem, first)
+    ):
+        first = searched.composition
+        start_kind = "search" if start_kind == "search" else "search (better than sequential)"
     if deterministic:
         remaining = time_limit - phase
     else:
-        remaining = max(0.05, time_limit - (time.perf_counter() - start))
+        remaining = max(0.05, opts.time_limit - (time.perf_counter() - start))
     offset = time.perf_counter() - start
     exact = solve_cpsat(
         problem, opts.replace(time_limit=remaining, hint=first if first is not None else hint)
@@ -308,9 +342,14 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         stats=SolveStats(
             path="decomposed + cpsat",
             start=start_kind,
-            iterations=searched.stats.iterations if searched is not None else None,
+            first_solution_seconds=searched.stats.first_solution_seconds,
+            iterations=searched.stats.iterations,
             phases=tuple(phases),
-            details={"plan": plan(problem), "cpsat": dict(exact.stats.details)},
+            details={
+                "plan": plan(problem),
+                "search": dict(searched.stats.details),
+                "cpsat": dict(exact.stats.details),
+            },
         ),
     )
 
