@@ -22,7 +22,7 @@ Usage::
     .venv/bin/python benchmarks/partition/run.py --quick
     .venv/bin/python benchmarks/partition/run.py --baseline /path/to/old/checkout
     .venv/bin/python benchmarks/partition/run.py --sizes 120,300,600,2000 \
-        --budgets 1,2,5 --long 10000:30 --baseline /path/to/old/checkout
+        --budgets 1,2,5 --long 10000:30 --stevns 0,1,2 --baseline /path/to/old/checkout
 """
 
 from __future__ import annotations
@@ -57,11 +57,11 @@ def _child(solver: str, n: int, limit: float, seed: int, workers: int, q: Any) -
     load = load_kernels()
     load_s = time.perf_counter() - t0
     from evocompose.check import check
-    from evocompose.datasets import partition
+    from evocompose.datasets import partition, stevns
     from evocompose.solve import solve
 
     t0 = time.perf_counter()
-    problem = partition(n, seed=seed)
+    problem = partition(n, seed=seed) if n else stevns(seed=seed)  # n = 0: Stevns
     build_s = time.perf_counter() - t0
     r = solve(problem, solver=solver, time_limit=limit, seed=seed, workers=workers)
     ok = r.composition is not None and not check(problem, r.composition)
@@ -207,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--long", default=None, help="extra runs N:SECONDS, e.g. 10000:30 (default: 10000:30)"
     )
+    ap.add_argument(
+        "--stevns", default=None, help="also Stevns (n = 250) with these seeds, e.g. 0,1,2"
+    )
+    ap.add_argument("--stevns-budget", type=float, default=10.0)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
     sizes: tuple[int, ...] = QUICK_SIZES if args.quick else SIZES
@@ -247,6 +251,29 @@ def main(argv: list[str] | None = None) -> int:
             f"{fmt(r.get('first_s'), '.3f')} | {fmt(r.get('iterations'), ',.0f')} | "
             f"{fmt(r.get('maxrss_mb'), ',.0f')} | {r.get('path') or r.get('status')} |"
         )
+    stevns_lines: list[str] = []
+    if args.stevns:
+        stevns_lines += [
+            "",
+            f"Stevns (`evocompose.datasets.stevns(seed)`, n = 250, four networks, every rule "
+            f"kind of the example), {args.stevns_budget:g} s, {args.workers} workers, one fresh "
+            "subprocess per run; gap = (bound - objective) / bound:",
+            "",
+            "| seed | solver | objective | bound | gap | bound from | first composition (s) "
+            "| path |",
+            "|---:|---|---:|---:|---:|---|---:|---|",
+        ]
+        for seed in (int(x) for x in args.stevns.split(",")):
+            for solver in args.solvers.split(","):
+                r = run_one(solver, 0, args.stevns_budget, seed, args.workers)
+                print(json.dumps(r), flush=True)
+                gap = r.get("gap")
+                stevns_lines.append(
+                    f"| {seed} | {solver} | {fmt(r.get('objective'))} | {fmt(r.get('bound'))} "
+                    f"| {fmt(None if gap is None else 100 * gap, '.2f')} % "
+                    f"| {(r.get('bound_source') or '—').split(':')[0]} "
+                    f"| {fmt(r.get('first_s'), '.3f')} | {r.get('path') or r.get('status')} |"
+                )
     loads = [r["kernel_load_s"] for r in rows if r.get("kernel_load_s")]
     builds = {r["n"]: r["build_s"] for r in rows if r.get("build_s") is not None}
 
@@ -313,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             "about 250 MB of it).",
             "",
             *lines,
+            *stevns_lines,
             *rate_lines,
         ]
     )
