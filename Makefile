@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the search kernels compiled into numba's on-disk cache (minutes once; again when they change)
+KERNELS := $(VENV)/.kernels
 
 .PHONY: demo test lint typecheck pytest docs fuzz mutate bench clean
 
@@ -14,7 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-demo: $(STAMP)
+$(KERNELS): $(STAMP) evocompose/solvers/search/_core.py
+	$(BIN)/python -m evocompose.solvers.search.engine
+	@touch $(KERNELS)
+
+demo: $(KERNELS)
 	$(BIN)/python -m evocompose.cli demo --out out/stevns
 
 lint: $(STAMP)
@@ -24,12 +30,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(KERNELS)
 	$(BIN)/python -m pytest
 
 # The documentation site (mkdocs-material, API reference from the docstrings,
 # the executed notebook), built strictly: any warning fails.
-docs: $(STAMP)
+docs: $(KERNELS)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 test: lint typecheck docs pytest

@@ -13,6 +13,7 @@ from __future__ import annotations
 from evocompose import datasets, metrics
 from evocompose.audit import Audit, problem_fingerprint
 from evocompose.batch import SolveFailure, solve_many
+from evocompose.bounds import ClosedFormBound, closed_form_bound
 from evocompose.check import Violation, check, check_report
 from evocompose.compare import Scorecard, compare
 from evocompose.composition import Composition
@@ -69,6 +70,7 @@ __all__ = [
     "Candidate",
     "CandidateError",
     "Change",
+    "ClosedFormBound",
     "Composition",
     "CompositionError",
     "Conflict",
@@ -111,6 +113,7 @@ __all__ = [
     "__version__",
     "check",
     "check_report",
+    "closed_form_bound",
     "compare",
     "datasets",
     "diagnose",

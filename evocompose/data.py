@@ -964,7 +964,7 @@ class Problem:
                         f"{label} names an unknown candidate id", column=label, value=x
                     )
         self.network_weights(spec.name)  # the overrides make valid weights
-        eligible = sum(1 for c in pool if self.eligible(c.id, spec.name))
+        eligible = int(self._eligible_counts[self._network_index[spec.name]])
         if eligible < spec.min_size:
             raise ProblemError(
                 f"needs at least {spec.min_size} members but only {eligible} candidates are "
@@ -1035,6 +1035,10 @@ class Problem:
         return frozenset(self.excluded)
 
     @cached_property
+    def _network_index(self) -> dict[str, int]:
+        return {spec.name: g for g, spec in enumerate(self.networks)}
+
+    @cached_property
     def _specs(self) -> dict[str, NetworkSpec]:
         return {spec.name: spec for spec in self.networks}
 
@@ -1050,6 +1054,97 @@ class Problem:
     def network_names(self) -> tuple[str, ...]:
         """Network names in spec order."""
         return tuple(n.name for n in self.networks)
+
+    @cached_property
+    def _capacities(self) -> np.ndarray:
+        caps = np.array(
+            [self.default_capacity if c.capacity is None else c.capacity for c in self.pool],
+            dtype=np.int64,
+        )
+        caps.setflags(write=False)
+        return caps
+
+    def capacities(self) -> np.ndarray:
+        """Capacity of every candidate, in pool order (read-only array).
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> evo.datasets.tiny().capacities().tolist()
+        [1, 1, 1, 1, 1, 1]
+        """
+        return self._capacities
+
+    @cached_property
+    def _relevance_table(self) -> np.ndarray:
+        people = self.pool.candidates
+        names = self.network_names
+        index = {name: g for g, name in enumerate(names)}
+        tags = sorted({t for spec in self.networks for t in spec.tags})
+        table = np.zeros((len(people), len(names)))
+        if tags:
+            tag_index = {t: k for k, t in enumerate(tags)}
+            held = np.zeros((len(people), len(tags)), dtype=np.int32)
+            for i, c in enumerate(people):
+                for t in c.themes:
+                    k = tag_index.get(t)
+                    if k is not None:
+                        held[i, k] = 1
+            wanted = np.zeros((len(tags), len(names)), dtype=np.int32)
+            for g, spec in enumerate(self.networks):
+                for t in spec.tags:
+                    wanted[tag_index[t], g] = 1
+            table = (held @ wanted > 0).astype(float)
+        for i, c in enumerate(people):
+            for name, value in c.relevance.items():
+                col = index.get(name)
+                if col is not None:
+                    table[i, col] = float(value)
+        table.setflags(write=False)
+        return table
+
+    def relevance_table(self) -> np.ndarray:
+        """Relevance of every candidate to every network, ``(candidates, networks)`` (read-only).
+
+        The same values as :meth:`relevance`, computed once for all pairs.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> evo.datasets.tiny().relevance_table().shape
+        (6, 2)
+        """
+        return self._relevance_table
+
+    @cached_property
+    def _eligibility_table(self) -> np.ndarray:
+        pool = self.pool
+        ok = np.repeat((self.capacities() >= 1)[:, None], len(self.networks), axis=1)
+        for x in self.excluded:
+            ok[pool.index(x), :] = False
+        rel = self.relevance_table()
+        for g, spec in enumerate(self.networks):
+            if spec.min_relevance is not None:
+                ok[:, g] &= rel[:, g] >= spec.min_relevance
+            for x in spec.exclude:
+                ok[pool.index(x), g] = False
+        ok.setflags(write=False)
+        return ok
+
+    @cached_property
+    def _eligible_counts(self) -> np.ndarray:
+        return self.eligibility_table().sum(axis=0)
+
+    def eligibility_table(self) -> np.ndarray:
+        """:meth:`eligible` for every candidate and network, ``(candidates, networks)`` (read-only).
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> int(evo.datasets.tiny().eligibility_table().sum())
+        12
+        """
+        return self._eligibility_table
 
     def capacity(self, cid: str) -> int:
         """How many networks a candidate can join."""
@@ -1240,8 +1335,8 @@ class Problem:
         if self.attributes:
             lines.append(f"Diversity attributes: {', '.join(self.attributes)}")
         lines.append("Networks:")
-        for spec in self.networks:
-            eligible = sum(1 for c in pool if self.eligible(c.id, spec.name))
+        for g, spec in enumerate(self.networks):
+            eligible = int(self._eligible_counts[g])
             title = f" — {spec.theme}" if spec.theme and spec.theme != spec.name else ""
             lines.append(f"  {spec.name}{title} ({eligible} eligible)")
             lines += [f"    {line}" for line in spec.describe()]
@@ -1270,7 +1365,7 @@ class Problem:
 
 
 def _any_capacity_zero(p: Problem) -> bool:
-    return any(p.capacity(c.id) < 1 for c in p.pool)
+    return bool((p.capacities() < 1).any())
 
 
 #: When a network states a per-network rule (``size`` is stated by every network).
@@ -1291,7 +1386,7 @@ _NETWORK_RULES: dict[str, Callable[[Problem, NetworkSpec], bool]] = {
 
 
 def _sharing_active(p: Problem) -> bool:
-    if len(p.networks) < 2 or all(p.capacity(c.id) <= 1 for c in p.pool):
+    if len(p.networks) < 2 or bool((p.capacities() <= 1).all()):
         return False
     names = p.network_names
     return any(not p.may_share(a, b) for i, a in enumerate(names) for b in names[i + 1 :])

@@ -501,7 +501,8 @@ class Explanation:
             if net in member_of:
                 continue
             added = _with(comp, net, person_id)
-            new = [v for v in _new(base_violations, check(problem, added)) if v.rule != "size"]
+            broken = _new(base_violations, check(problem, added))
+            new = [v for v in broken if v.rule != "size"]
             mine = [
                 v for v in new if person_id in v.people or v.rule in ("eligibility", "excluded")
             ]
@@ -512,7 +513,7 @@ class Explanation:
             blocked[net] = ()
             rules[net] = ()
             open_nets.append(net)
-            if not new:
+            if not broken:  # a full network only takes them in a swap
                 value = _objective(problem, added)
                 if best is None or value > best[0]:
                     best = (value, net, added)

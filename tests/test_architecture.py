@@ -38,9 +38,10 @@ LAYERS: dict[str, int] = {
     # 2: data and composition
     "evocompose.data": 2,
     "evocompose.composition": 2,
-    # 3: the independent yardstick
+    # 3: the independent yardstick, and facts about a problem (closed-form bounds)
     "evocompose.objective": 3,
     "evocompose.check": 3,
+    "evocompose.bounds": 3,
     # 4: results and the records they carry
     "evocompose.result": 4,
     "evocompose.audit": 4,

@@ -282,3 +282,22 @@ def test_hint_is_completed_when_feasible() -> None:
     build_terms(m)
     m.add_hint(Composition({"a": ("p0", "p1", "p2", "p3")}))  # too large: not completed
     assert len(m.model.proto.solution_hint.vars) == len(m.x)
+
+
+def test_meeting_without_any_slot_leaves_the_network_empty() -> None:
+    """Nobody offers a slot: an empty network keeps the meeting rule (as ``check`` says)."""
+    import networkx as nx
+
+    from evocompose import Candidate, MeetingRule, NetworkSpec, Pool, Problem, SolveStatus
+    from evocompose.check import check
+    from evocompose.solve import solve
+
+    cands = tuple(
+        Candidate(id=f"p{i}", name=f"P{i}", organisation="o", sector="s", actor_type="private")
+        for i in range(2)
+    )
+    net = NetworkSpec("n0", min_size=0, max_size=1, meeting=MeetingRule(1.0))
+    p = Problem(Pool(cands), (net,), nx.Graph())
+    r = solve(p, solver="cpsat", time_limit=5, workers=1)
+    assert r.status is SolveStatus.OPTIMAL and r.composition is not None
+    assert r.composition.size("n0") == 0 and check(p, r.composition) == []

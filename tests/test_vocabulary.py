@@ -30,8 +30,9 @@ from evocompose.solvers import Backend, SolveOptions, backend_names, get_backend
 from evocompose.solvers import unregister as _unregister
 from evocompose.solvers.cpsat import RULES as CPSAT_RULES
 from evocompose.solvers.cpsat import TERMS as CPSAT_TERMS
+from evocompose.solvers.search._core import toggle
 from evocompose.solvers.search.rules import RULES as SEARCH_RULES
-from evocompose.solvers.search.state import Compiled, SearchState
+from evocompose.solvers.search.state import Compiled
 from evocompose.solvers.search.terms import TERMS as SEARCH_TERMS
 from evocompose.vocabulary import RULE_NAMES, RULES, TERM_NAMES, TERMS, rule, term
 from evocompose.weights import WEIGHT_FIELDS, Weights
@@ -314,10 +315,10 @@ def test_each_search_term_alone_matches_the_reference(name: str) -> None:
     p = _problem(spec, pool=pool, attributes=("gender",), dissimilarity=d, weights=weights)
     p = p.replace(networks=(spec, NetworkSpec("b", min_size=0, max_size=8)))
     assert p.active_terms() == (name,)
-    state = SearchState(Compiled(p))
-    assert [t.name for t in state.compiled.terms] == [name]
+    c = Compiled(p)
+    assert c.term_names() == (name,)
+    state = c.new_state()
     for i, g in [(0, 0), (1, 0), (2, 0), (3, 1), (0, 1), (4, 0), (1, 0), (5, 0), (0, 0)]:
-        d_pred = state.delta(i, g)
-        state.toggle(i, g)
-        want = weighted_total(p, evaluate(p, state.composition()))
-        assert state.objective == pytest.approx(want, abs=1e-9), (name, i, g, d_pred)
+        d = toggle(c.P, state.ref, i, g)
+        want = weighted_total(p, evaluate(p, c.composition_of(state)))
+        assert state.objective == pytest.approx(want, abs=1e-9), (name, i, g, d)

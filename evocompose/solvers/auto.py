@@ -1,35 +1,45 @@
-"""The ``auto`` backend: local search for a fast, good start, then CP-SAT for the rest.
+"""The ``auto`` backend: a portfolio of the compiled search and CP-SAT that is never worse than its parts.
 
-Local search finds a good feasible composition within a second or two on
-pools where CP-SAT alone may need most of its budget to find the first one;
-CP-SAT then starts from it (as a solution hint), improves it where it can and
-proves a bound, so the result carries an honest gap.
+The compiled local search (:func:`~evocompose.solvers.search.backend.solve_search`)
+finds a first composition in milliseconds and a good one within a second or
+two; CP-SAT then starts from it (as a solution hint), improves it where it
+can and proves a bound. The budget is planned from the size of the CP-SAT
+model (its candidate-network pairs):
 
 * Pure grouping problems (MDGP) and problems with a dissimilarity matrix too
-  large for the CP-SAT pair model go to local search alone.
-* Small models (at most ``SMALL_MODEL`` candidate-network pairs) go to CP-SAT
-  alone, which usually proves optimality on them quickly.
+  large for the CP-SAT pair model go to the search alone.
+* Small models (at most ``SMALL_MODEL`` pairs) go to CP-SAT alone, which
+  usually proves optimality on them quickly.
 * Weighted problems with several networks and at most ``DECOMPOSE_MODEL``
-  pairs start network by network
-  (:mod:`evocompose.solvers.cpsat.decompose`): each network solved alone,
-  in turn, then re-optimised one or two networks at a time, for half the
-  budget (at most ``PHASE_PER_NETWORK`` seconds per network); CP-SAT on the
-  full model takes the rest, from that composition as hint. One network alone is small enough
-  for CP-SAT to solve well in about a second, where on the full model its
-  first solutions vary a lot from run to run; the full model proves the
-  bound.
-* Otherwise a quarter of the budget (at least 1 s, at most 30 s) goes to local
-  search and the rest to CP-SAT with the search result as hint.
+  pairs (Stevns) take the network-by-network path: the compiled search
+  first, then each network solved alone with CP-SAT and re-optimised, then
+  CP-SAT on the full model from the better composition (see
+  :func:`_solve_decomposed`).
+* Otherwise the search runs first. It stops early when it reaches the
+  closed-form bound (:func:`evocompose.bounds.closed_form_bound`: the
+  composition is then provably optimal, and CP-SAT has nothing to add) or,
+  when CP-SAT is to follow, once it has stopped improving (no gain during
+  the last ``PATIENCE`` of its run). CP-SAT gets what is left, at least
+  ``CPSAT_SHARE`` of the budget, on models of at most ``CPSAT_MODEL`` pairs;
+  larger models take longer to build and presolve than it would have, and
+  on them (and on partitions whose closed-form bound the search reaches)
+  the search keeps the whole budget, so ``auto`` is then exactly the search.
 
-The better composition is returned, with CP-SAT's bound (a bound on the
-problem, valid whichever stage found the composition). OPTIMAL only when
-CP-SAT proved it.
+The better composition is returned with the tightest proven bound: CP-SAT's
+(a bound on the problem, valid whichever stage found the composition) or
+the closed-form one; ``Result.bound_source`` says which. OPTIMAL only when
+CP-SAT proved it. With ``deterministic=True`` both stages count their
+budgets in deterministic units (search iterations, CP-SAT deterministic
+time), planned the same way, so the result does not depend on the
+machine's load.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
+from evocompose.bounds import closed_form_bound
 from evocompose.check import check
 from evocompose.composition import Composition
 from evocompose.data import Problem
@@ -40,30 +50,40 @@ from evocompose.solvers.cpsat.decompose import improve_by_network, solve_sequent
 from evocompose.solvers.cpsat.solve import BACKEND as CPSAT
 from evocompose.solvers.cpsat.solve import solve_cpsat
 from evocompose.solvers.search.backend import BACKEND as SEARCH
-from evocompose.solvers.search.backend import solve_search
+from evocompose.solvers.search.backend import ITERATIONS_PER_SECOND, solve_search
+from evocompose.solvers.search.engine import load_kernels
 from evocompose.solvers.search.mdgp_backend import BACKEND as MDGP
+from evocompose.solvers.stopping import requested as stop_requested
 
-__all__ = ["BACKEND", "AutoBackend", "solve_auto"]
+__all__ = ["BACKEND", "AutoBackend", "plan", "solve_auto"]
 
 
-#: Below this many (candidate, network) pairs CP-SAT alone is the better tool.
+#: At most this many (candidate, network) pairs: CP-SAT alone.
 SMALL_MODEL = 200
-#: Up to this many pairs, several networks start network by network.
+#: Up to this many pairs, weighted problems with several networks also solve
+#: each network alone with CP-SAT (network by network, see below).
 DECOMPOSE_MODEL = 2_000
 #: The network-by-network phase (start, then re-optimisation of one or two
 #: networks at a time) takes ``FULL_AFTER`` of the budget, at most
-#: ``PHASE_PER_NETWORK`` seconds per network (one network alone converges in
-#: a second or two; longer budgets go to the full model) ...
+#: ``PHASE_PER_NETWORK`` seconds per network ...
 FULL_AFTER = 0.5
 PHASE_PER_NETWORK = 2.5
 #: ... of which this share is the start.
 START_SHARE = 0.9
+#: On the network-by-network path the compiled search runs first, with this
+#: share of the budget (the rest as before).
+DECOMPOSED_SEARCH_SHARE = 0.3
+#: Above this many pairs CP-SAT is not run (the search keeps the budget).
+CPSAT_MODEL = 6_000
+#: Share of the budget CP-SAT gets at least, when it runs.
+CPSAT_SHARE = 0.5
+#: The search hands over to CP-SAT when its best value has not improved
+#: during this share of its run so far.
+PATIENCE = 0.25
 
 
 def _model_size(problem: Problem) -> int:
-    return sum(
-        1 for spec in problem.networks for c in problem.pool if problem.eligible(c.id, spec.name)
-    )
+    return int(problem.eligibility_table().sum())
 
 
 def _search_only(problem: Problem) -> bool:
@@ -75,12 +95,50 @@ def _objective(problem: Problem, comp: Composition) -> float:
     return weighted_total(problem, evaluate(problem, comp))
 
 
-def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
-    """A fast start, then CP-SAT on the full model from it (see the module docstring).
+def _decomposes(problem: Problem, size: int) -> bool:
+    return (
+        len(problem.networks) > 1
+        and size <= DECOMPOSE_MODEL
+        and problem.weights.mode != "lexicographic"
+        and not problem.assign_all
+    )
 
-    With ``deterministic=True`` both stages count their budgets in
-    deterministic units (iterations, CP-SAT deterministic time), split as
-    in the timed mode, so the result does not depend on the machine's load.
+
+def plan(problem: Problem) -> str:
+    """Which way ``auto`` takes for ``problem``, in plain words.
+
+    Examples
+    --------
+    >>> import evocompose as evo
+    >>> plan(evo.datasets.tiny())
+    'cpsat: a small model (12 candidate-network pairs), which CP-SAT solves alone'
+    """
+    if not MDGP.unsupported(problem):
+        return "search: a pure grouping problem, for the compiled MDGP engine"
+    if CPSAT.unsupported(problem):
+        return "search: CP-SAT cannot take it (" + "; ".join(CPSAT.unsupported(problem)) + ")"
+    size = _model_size(problem)
+    if size <= SMALL_MODEL:
+        return f"cpsat: a small model ({size} candidate-network pairs), which CP-SAT solves alone"
+    if _decomposes(problem, size):
+        return (
+            "network by network + cpsat: the compiled search first, then each network "
+            "solved alone with CP-SAT, and CP-SAT on the full model from the better "
+            f"composition ({size:,} candidate-network pairs)"
+        )
+    if size > CPSAT_MODEL:
+        return (
+            f"search: {size:,} candidate-network pairs, more than CP-SAT builds and improves "
+            f"within a budget (it runs up to {CPSAT_MODEL:,})"
+        )
+    return (
+        f"search + cpsat: the search first, then CP-SAT from its best composition "
+        f"({size:,} candidate-network pairs)"
+    )
+
+
+def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
+    """The search, then CP-SAT from its best composition (see the module docstring).
 
     Raises
     ------
@@ -93,21 +151,34 @@ def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
     if _search_only(problem):
         return solve_search(problem, opts)
     size = _model_size(problem)
-    if size <= SMALL_MODEL:
+    if size <= SMALL_MODEL:  # CP-SAT alone; it reports the tighter of its and the closed-form bound
         return solve_cpsat(problem, opts)
-    if (
-        len(problem.networks) > 1
-        and size <= DECOMPOSE_MODEL
-        and problem.weights.mode != "lexicographic"
-    ):
+    # loading the kernels (about half a second once per process) counts in the time limit
+    loading = load_kernels()
+    if loading and not opts.deterministic:
+        opts = opts.replace(time_limit=max(0.05, opts.time_limit - loading))
+    start = time.perf_counter()
+    if _decomposes(problem, size):
         return _solve_decomposed(problem, opts)
     time_limit = opts.time_limit
-    search_budget = min(30.0, max(1.0, 0.25 * time_limit))
-    first = solve_search(problem, opts.replace(time_limit=min(search_budget, 0.5 * time_limit)))
-    if first.status is SolveStatus.INFEASIBLE:
-        return first
+    with_cpsat = size <= CPSAT_MODEL
+    search_limit = time_limit * (1.0 - CPSAT_SHARE) if with_cpsat else time_limit
+    first = solve_search(
+        problem,
+        opts.replace(time_limit=search_limit),
+        patience=PATIENCE if with_cpsat else None,
+    )
+    reached = first.gap is not None and first.gap <= 1e-12
+    if first.status is SolveStatus.INFEASIBLE or not with_cpsat or reached or stop_requested():
+        why = plan(problem)
+        if reached:
+            why = "search: it reached the closed-form bound, so CP-SAT had nothing to add"
+        elif stop_requested():
+            why = "search: stopped on request before CP-SAT"
+        return _relabel(problem, first, "auto (search)", why)
     if opts.deterministic:
-        remaining = time_limit - min(search_budget, 0.5 * time_limit)
+        used = (first.stats.iterations or 0) / ITERATIONS_PER_SECOND
+        remaining = max(CPSAT_SHARE * time_limit, time_limit - used)
     else:
         remaining = max(0.05, time_limit - (time.perf_counter() - start))
     exact = solve_cpsat(
@@ -123,34 +194,55 @@ def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
         (offset + t, obj, bound) for t, obj, bound in exact.history
     )
     phases = (
-        PhaseStats("search", str(first.status), first.objective, None, first.runtime),
+        PhaseStats("search", str(first.status), first.objective, first.bound, first.runtime),
         PhaseStats("cpsat", str(exact.status), exact.objective, exact.bound, exact.runtime),
     )
     return _finish(
         problem,
         exact,
-        first.composition,
+        first,
         opts,
         name=f"auto (search + {exact.solver})",
         runtime=runtime,
         history=history,
         stats=SolveStats(
             path="search + cpsat",
-            start="search",
+            start=first.stats.start,
+            first_solution_seconds=first.stats.first_solution_seconds,
             iterations=first.stats.iterations,
             phases=phases,
-            details={"search": dict(first.stats.details), "cpsat": dict(exact.stats.details)},
+            details={
+                "plan": plan(problem),
+                "search": dict(first.stats.details),
+                "cpsat": dict(exact.stats.details),
+            },
         ),
     )
 
 
 def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
-    """Network-by-network start and polish, then CP-SAT on the full model (module docstring)."""
+    """The compiled search, the network-by-network start and polish, then CP-SAT on the full model.
+
+    One network alone is small enough for CP-SAT to solve well within a
+    second; on Stevns-sized problems (a few hundred candidates, a few
+    networks) these exact steps often reach better compositions than the
+    local search, and CP-SAT's bound needs the time of the full model. But
+    not always: on a loaded machine the exact steps can stall where the
+    compiled search does not (Stevns at 10 s, seeds 0 and 1: 1,670 and 1,599
+    against the search's 1,679 and 1,690; with the search first, 1,678 and
+    1,694, and CP-SAT's bound as before). So the compiled search runs
+    first (``DECOMPOSED_SEARCH_SHARE`` of the budget); then each network is
+    solved alone, in turn, and re-optimised one or two at a time (half of
+    what is left, at most ``PHASE_PER_NETWORK`` seconds per network); CP-SAT
+    on the full model takes the rest from the better of the two
+    compositions as hint, and the best composition found by any stage is
+    returned. When the search and a step find nothing, the compiled search
+    is asked again with the fallback budget.
+    """
     start = time.perf_counter()
     fn = opts.on_progress
     phases: list[PhaseStats] = []
     history: tuple[tuple[float, float, float | None], ...] = ()
-    time_limit = opts.time_limit
     seed, workers, deterministic = opts.seed, opts.workers, opts.deterministic
 
     def record(key: str, comp: Composition) -> None:
@@ -162,6 +254,21 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         if fn is not None:
             fn(Progress(seconds, value, None, f"auto {key}"))
 
+    searched = solve_search(
+        problem,
+        opts.replace(time_limit=DECOMPOSED_SEARCH_SHARE * opts.time_limit, progress=None),
+    )
+    if searched.status is SolveStatus.INFEASIBLE:
+        return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
+    if searched.composition is not None:
+        record("search", searched.composition)
+        if stop_requested():
+            return _relabel(problem, searched, "auto (search)", "search: stopped on request")
+    if deterministic:
+        time_limit = (1.0 - DECOMPOSED_SEARCH_SHARE) * opts.time_limit
+    else:
+        time_limit = max(0.1, opts.time_limit - (time.perf_counter() - start))
+    rest_start = time.perf_counter()
     phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
     first = solve_sequential(
         problem,
@@ -176,37 +283,47 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
     if deterministic:
         polish = (1.0 - START_SHARE) * phase
     else:
-        polish = max(0.05, phase - (time.perf_counter() - start))
+        polish = max(0.05, phase - (time.perf_counter() - rest_start))
     if first is None:
-        # no start (a step found nothing, or a coupling rule broke): local
-        # search always returns a feasible composition when it finds one
+        # no start (a step found nothing, or a coupling rule broke): the
+        # compiled search's composition, or else the search again with at
+        # least a second and a third of the budget: on a loaded machine a
+        # Stevns-sized pool may need it (seen before the compiled core:
+        # Stevns at 5-6 s returned UNKNOWN under a load of six processes on
+        # two cores), so small budgets may be exceeded by up to a second
+        # rather than return no composition
         start_kind = "search"
-        first = solve_search(
-            problem,
-            # at least a second, and a third of the budget: with less, local
-            # search on a Stevns-sized pool on a loaded machine often finds
-            # nothing (seen: Stevns at 5-6 s returned UNKNOWN under a load of
-            # six processes on two cores), so small budgets may be exceeded
-            # by up to a second rather than return no composition
-            opts.replace(time_limit=max(1.0, polish, time_limit / 3), progress=None, hint=None),
-        ).composition
+        if searched.composition is None:
+            searched = solve_search(
+                problem,
+                opts.replace(
+                    time_limit=max(1.0, polish, opts.time_limit / 3), progress=None, hint=None
+                ),
+            )
+            if searched.status is SolveStatus.INFEASIBLE:
+                return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
+            if searched.composition is not None:
+                record("search", searched.composition)
+        first = searched.composition
     else:
         start_kind = "sequential"
         record("start", first)
         first = improve_by_network(
-            problem,
-            first,
-            time_limit=polish,
-            seed=seed,
-            workers=1,
-            deterministic=deterministic,
+            problem, first, time_limit=polish, seed=seed, workers=1, deterministic=deterministic
         )
-    if first is not None:
         record("polished", first)
+    # the better of the search's and the network-by-network composition
+    if searched.composition is not None and (
+        first is None or _objective(problem, searched.composition) > _objective(problem, first)
+    ):
+        first = searched.composition
+        start_kind = "search" if start_kind == "search" else "search (better than sequential)"
     if deterministic:
         remaining = time_limit - phase
     else:
-        remaining = max(0.05, time_limit - (time.perf_counter() - start))
+        remaining = max(0.05, opts.time_limit - (time.perf_counter() - start))
+    if stop_requested():
+        remaining = 0.05  # stopped: CP-SAT gives up at once and the start is kept
     offset = time.perf_counter() - start
     exact = solve_cpsat(
         problem, opts.replace(time_limit=remaining, hint=first if first is not None else hint)
@@ -216,10 +333,18 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
     phases.append(
         PhaseStats("cpsat", str(exact.status), exact.objective, exact.bound, exact.runtime)
     )
+    closed = closed_form_bound(problem)
+    start_result = Result.scored(
+        problem,
+        SolveStatus.FEASIBLE if first is not None else SolveStatus.UNKNOWN,
+        first,
+        bound=closed.total,
+        bound_source=closed.source,
+    )
     return _finish(
         problem,
         exact,
-        first,
+        start_result,
         opts,
         name=f"auto (decomposed + {exact.solver})",
         runtime=runtime,
@@ -227,16 +352,52 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         stats=SolveStats(
             path="decomposed + cpsat",
             start=start_kind,
+            first_solution_seconds=searched.stats.first_solution_seconds,
+            iterations=searched.stats.iterations,
             phases=tuple(phases),
-            details={"cpsat": dict(exact.stats.details)},
+            details={
+                "plan": plan(problem),
+                "search": dict(searched.stats.details),
+                "cpsat": dict(exact.stats.details),
+            },
         ),
+    )
+
+
+def _relabel(problem: Problem, result: Result, name: str, why: str) -> Result:
+    """``result`` as ``auto``'s, with the closed-form bound when it is tighter than its own."""
+    bound, source = result.bound, result.bound_source
+    closed = closed_form_bound(problem) if result.composition is not None else None
+    if (
+        closed is not None
+        and closed.total is not None
+        and result.objective is not None
+        and closed.total >= result.objective - 1e-6
+        and (bound is None or closed.total < bound)
+    ):
+        bound, source = closed.total, closed.source
+    details = {"plan": why, **dict(result.stats.details)}
+    stats = dataclasses.replace(result.stats, details=details)
+    return Result.scored(
+        problem,
+        result.status,
+        result.composition,
+        bound=bound,
+        bound_source=source,
+        runtime=result.runtime,
+        seed=result.seed,
+        workers=result.workers,
+        deterministic=result.deterministic,
+        solver=name,
+        history=result.history,
+        stats=stats,
     )
 
 
 def _finish(
     problem: Problem,
     exact: Result,
-    start: Composition | None,
+    first: Result,
     opts: SolveOptions,
     *,
     name: str,
@@ -244,13 +405,13 @@ def _finish(
     history: tuple[tuple[float, float, float | None], ...],
     stats: SolveStats,
 ) -> Result:
-    """The better of the start and CP-SAT's composition, with CP-SAT's bound and status.
+    """The better of the search's and CP-SAT's composition, with the tightest proven bound.
 
     CP-SAT's status stands when its composition is kept (ties go to CP-SAT);
-    the start alone is FEASIBLE. When CP-SAT found nothing of its own its
-    result carries no bound, but the bound it proved still holds
-    (``exact.stats.proven_bound``): it is used unless it is not a real one
-    (below the start's objective).
+    the search's alone is FEASIBLE. CP-SAT's proven bound holds even when it
+    found no composition of its own (``exact.stats.proven_bound``); the
+    closed-form bound holds always. The smaller of the two is reported (a
+    "bound" below the composition's value would not be one: it is ignored).
     """
     if exact.status in (SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
         return Result.scored(
@@ -265,31 +426,36 @@ def _finish(
             stats=stats,
         )
     best, status = exact.composition, exact.status
-    if start is not None:
-        start_value = _objective(problem, start)
-        if exact.objective is None or start_value > exact.objective:
-            best, status = start, SolveStatus.FEASIBLE
+    if (
+        first.composition is not None
+        and first.objective is not None
+        and (exact.objective is None or first.objective > exact.objective)
+    ):
+        best, status = first.composition, SolveStatus.FEASIBLE
     if best is None:
         status = SolveStatus.UNKNOWN
-    bound = exact.bound
-    proven = exact.stats.proven_bound
-    if (
-        bound is None
-        and best is not None
-        and proven is not None
-        and proven >= _objective(problem, best) - 1e-6
-    ):
-        bound = proven
+    value = _objective(problem, best) if best is not None else None
+    candidates = [
+        (exact.stats.proven_bound, "cpsat (full model)"),
+        (first.bound, first.bound_source),
+    ]
+    bound, source = None, None
+    for b, src in candidates:
+        if b is None or (value is not None and b < value - 1e-6):
+            continue
+        if bound is None or b < bound:
+            bound, source = b, src
     final_stats = SolveStats(
         path=stats.path,
         start=stats.start,
         build_seconds=exact.stats.build_seconds,
+        first_solution_seconds=stats.first_solution_seconds,
         iterations=stats.iterations,
         branches=exact.stats.branches,
         conflicts=exact.stats.conflicts,
         num_variables=exact.stats.num_variables,
         num_constraints=exact.stats.num_constraints,
-        proven_bound=proven,
+        proven_bound=exact.stats.proven_bound,
         phases=stats.phases,
         details=stats.details,
     )
@@ -298,7 +464,7 @@ def _finish(
         status,
         best,
         bound=bound,
-        bound_source="cpsat (full model)",
+        bound_source=source,
         runtime=runtime,
         seed=opts.seed,
         workers=opts.workers,
@@ -310,7 +476,7 @@ def _finish(
 
 
 class AutoBackend(Backend):
-    """A fast start (network by network, or local search), then CP-SAT from it.
+    """The compiled search, then CP-SAT from its best composition (see :mod:`evocompose.solvers.auto`).
 
     It implements what both CP-SAT and the search implement; it sends pure
     grouping problems and large dissimilarity matrices to the search alone.

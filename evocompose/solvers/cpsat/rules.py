@@ -231,6 +231,9 @@ def add_meeting(m: CpsatModel) -> None:
         if rule is None:
             continue
         slots = m.slots[g]
+        if not slots:  # nobody offers a slot: only an empty network keeps the rule
+            m.model.add(m.size[g] == 0).with_name(f"meeting[{spec.name}][no slot: empty]")
+            continue
         svars = [m.s[g, t] for t in range(len(slots))]
         m.model.add_exactly_one(svars).with_name(f"meeting[{spec.name}][one slot]")
         f = as_fraction(rule.quorum)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from evocompose.bounds import closed_form_bound
 from evocompose.composition import Composition
 from evocompose.errors import SolverError, shown
 from evocompose.objective import evaluate, weighted_total
@@ -276,12 +277,13 @@ def solve_cpsat(
         diff = weighted_total(problem, evaluate(problem, comp)) - solver_objective
         if abs(diff) > err + 1e-6 * max(1.0, abs(solver_objective)):
             mismatch = diff
+    bound, source = _tightest(problem, proven if comp is not None else None, "cpsat")
     return Result.scored(
         problem,
         status,
         comp,
-        bound=proven if comp is not None else None,
-        bound_source="cpsat",
+        bound=bound,
+        bound_source=source,
         runtime=runtime,
         seed=opts.seed,
         workers=opts.workers,
@@ -327,6 +329,16 @@ def _unbuilt(problem: Problem, opts: SolveOptions, start: float, out: BuildOutOf
             details={"not_built": why},
         ),
     )
+
+
+def _tightest(problem: Problem, bound: float | None, source: str) -> tuple[float | None, str]:
+    """CP-SAT's bound or the closed-form one (:func:`evocompose.bounds.closed_form_bound`), the lower."""
+    if bound is None:
+        return None, source
+    closed = closed_form_bound(problem)
+    if closed.total is not None and closed.total < bound:
+        return closed.total, closed.source
+    return bound, source
 
 
 def _solve_lexicographic(

@@ -5,9 +5,11 @@ when the lottery is optimal), but on a pool of a few hundred a solve that
 must *find* a composition placing one more person near the best objective
 can take seconds. Most such compositions are one or a few member changes
 away from a composition already known: this module finds them with the
-local search's incremental state
-(:class:`~evocompose.solvers.search.state.SearchState`: exact objective
-change and every hard rule checked per move, must-pairs kept together).
+compiled search core (:mod:`evocompose.solvers.search._core`: a
+:class:`~evocompose.solvers.search.state.State` of one composition's counts,
+and :func:`~evocompose.solvers.search._core.try_move`, which applies a move
+only when every hard rule still holds and returns the exact objective
+change; moves toggle whole must-pair units, so partners move together).
 
 * :func:`cover` — for people not yet placed by any column, compositions
   within the floor that place them, one replace (or add) move each.
@@ -28,13 +30,20 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Iterable, Mapping
 
+import numpy as np
+
 from evocompose.composition import Composition
 from evocompose.data import Problem
+from evocompose.solvers.search import _core
 from evocompose.solvers.search.backend import BACKEND as SEARCH
-from evocompose.solvers.search.moves import Move, expand, try_move, undo
-from evocompose.solvers.search.state import Compiled, SearchState
+from evocompose.solvers.search.engine import load_kernels
+from evocompose.solvers.search.state import Compiled, State
 
-__all__ = ["Swapper"]
+__all__ = ["Move", "Swapper"]
+
+#: A move: ``(person, network)`` unit toggles, applied in order (a person's
+#: must-pair partners are toggled with them).
+Move = tuple[tuple[int, int], ...]
 
 
 class Swapper:
@@ -49,33 +58,62 @@ class Swapper:
         self.problem = problem
         self.available = not SEARCH.unsupported(problem)
         self.compiled = Compiled(problem) if self.available else None
+        if self.available:
+            load_kernels()  # once per process (about a second), not per move
+        self._mi = np.zeros(4, dtype=np.int64)
+        self._mg = np.zeros(4, dtype=np.int64)
 
-    def _state(self, composition: Composition) -> SearchState:
+    def _state(self, composition: Composition) -> State:
         assert self.compiled is not None
-        pool = self.problem.pool
-        members = [
-            [pool.index(c) for c in composition.members.get(name, ())]
-            for name in self.problem.network_names
-        ]
-        return SearchState(self.compiled, members)
+        return self.compiled.state_of(composition)
 
-    def _moves_in(self, state: SearchState, i: int) -> list[Move]:
+    def _members(self, S: State, g: int) -> list[int]:
+        assert self.compiled is not None
+        base = int(self.compiled.ml_off[g])
+        return sorted(int(x) for x in S.ml[base : base + int(S.size[g])])
+
+    def _unit(self, i: int) -> list[int]:
+        assert self.compiled is not None
+        return self.compiled.unit_members(i)
+
+    def _moves_in(self, S: State, i: int) -> list[Move]:
         """Moves that place person ``i``: join a network (if it has room) or replace a member."""
-        compiled = state.compiled
+        c = self.compiled
+        assert c is not None
+        unit = self._unit(i)
         out: list[Move] = []
-        for g in range(compiled.G):
-            if state.member[i, g] or not compiled.allowed[i, g]:
+        for g in range(c.G):
+            if any(S.mem[j, g] or not c.allowed[j, g] for j in unit):
                 continue
-            if state.size[g] < compiled.max_size[g]:
-                out.append(expand(compiled, [(i, g)]))
-            for j in sorted(state.members[g]):
-                if not compiled.pinned_in[j, g]:
-                    out.append(expand(compiled, [(j, g), (i, g)]))
+            if int(S.size[g]) + len(unit) <= int(c.max_size[g]):
+                out.append(((i, g),))
+            for j in self._members(S, g):
+                if not any(c.pinned[k, g] for k in self._unit(j)):
+                    out.append(((j, g), (i, g)))
         return out
+
+    def _apply(self, S: State, move: Move) -> float | None:
+        """Apply ``move`` when every rule still holds: its exact objective change, else None."""
+        assert self.compiled is not None
+        k = len(move)
+        for t, (i, g) in enumerate(move):
+            self._mi[t], self._mg[t] = i, g
+        ok, d = _core.try_move(self.compiled.P, S.ref, self._mi, self._mg, k)
+        return float(d) if ok else None
+
+    def _undo(self, S: State, move: Move) -> None:
+        assert self.compiled is not None
+        for t, (i, g) in enumerate(move):
+            self._mi[t], self._mg[t] = i, g
+        _core.undo_move(self.compiled.P, S.ref, self._mi, self._mg, len(move))
+
+    def _composition(self, S: State) -> Composition:
+        assert self.compiled is not None
+        return self.compiled.composition_of(S)
 
     def _best_move(
         self,
-        state: SearchState,
+        S: State,
         people: Iterable[int],
         floor: float,
         gain: Mapping[int, float] | None,
@@ -93,16 +131,20 @@ class Swapper:
         for i in people:
             if time.perf_counter() > deadline:
                 break
-            for move in self._moves_in(state, i):
-                if protect and any(p in protect and state.member[p, g] for p, g in move):
+            for move in self._moves_in(S, i):
+                touched = sorted({p for q, _ in move for p in self._unit(q)})
+                if protect and any(
+                    p in protect and S.mem[p, g] for q, g in move for p in self._unit(q)
+                ):
                     continue
-                before = {p for p, _ in move if state.seats[p] > 0}
-                d = try_move(state, move)
+                before = {p for p in touched if S.seats[p] > 0}
+                objective = S.objective
+                d = self._apply(S, move)
                 if d is None:
                     continue
-                after = {p for p, _ in move if state.seats[p] > 0}
-                undo(state, move)
-                if state.objective + d < floor:
+                after = {p for p in touched if S.seats[p] > 0}
+                self._undo(S, move)
+                if objective + d < floor:
                     continue
                 price = 0.0
                 if gain is not None:
@@ -152,9 +194,9 @@ class Swapper:
                 move = self._best_move(state, [i], floor, None, deadline)
                 if move is None:
                     continue
-                try_move(state, move[2])
-                comp = state.composition()
-                undo(state, move[2])
+                self._apply(state, move[2])
+                comp = self._composition(state)
+                self._undo(state, move[2])
                 out.append(comp)
                 todo.discard(i)
         return out
@@ -194,8 +236,8 @@ class Swapper:
                 move = self._best_move(state, outside, floor, prices, deadline)
                 if move is None or move[0] <= 1e-12:
                     break
-                try_move(state, move[2])
-            value = sum(prices.get(i, 0.0) for i in range(state.compiled.n) if state.seats[i] > 0)
+                self._apply(state, move[2])
+            value = sum(prices.get(i, 0.0) for i in np.flatnonzero(state.seats > 0).tolist())
             if value > threshold:
-                out.append(state.composition())
+                out.append(self._composition(state))
         return out

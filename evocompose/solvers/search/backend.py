@@ -1,45 +1,44 @@
-"""Local-search backend for large pools: :func:`solve_search`.
+"""Local-search backend: :func:`solve_search`, on the compiled search core.
 
 Flow:
 
 1. **Fast path.** A pure Maximally Diverse Grouping Problem (everyone placed
    once, only size rules, only the dissimilarity term) goes straight to
    :func:`evocompose.solvers.search.mdgp.solve_mdgp`.
-2. **Feasible start.** The ``hint`` when it passes :func:`evocompose.check.check`;
-   otherwise a min-conflicts repair from the pins
-   (:class:`~evocompose.solvers.search.moves.Repair`, 3/4 of the start budget);
-   otherwise CP-SAT (:func:`evocompose.solve`) on a *reduced pool* — everyone
-   pinned, required or must-paired plus the most relevant eligible candidates
-   of each network, the rest excluded — which is a restriction of the problem,
-   so its solutions are feasible for the full problem; then, if that fails,
-   CP-SAT on the full problem with the remaining start budget.
-3. **Search.** Simulated annealing in cycles (iterated local search): each
-   iteration picks a network and a neighbourhood (replace, swap, move, add,
-   remove; see :mod:`evocompose.solvers.search.moves`), scores all candidates
-   from the incremental counts, evaluates the best few exactly and keeps every
-   hard rule; each cycle restarts from the best composition with a short
-   random perturbation. After a cycle without real improvement (< 0.05%), and at least every
-   second cycle, a CP-SAT LNS
+2. **First composition.** The ``hint`` when it passes
+   :func:`evocompose.check.check`; otherwise the compiled greedy
+   construction (:meth:`~.engine.Engine.construct`, milliseconds), repaired
+   by compiled min-conflicts steps (:meth:`~.engine.Engine.repair`) when a
+   rule is still broken; otherwise CP-SAT on a *reduced pool* (everyone
+   pinned, required or must-paired plus the most relevant eligible
+   candidates of each network: a restriction of the problem, so its
+   solutions are feasible for the full problem), then on the full problem.
+3. **Search.** Annealing cycles in ``workers`` threads at once
+   (:meth:`~.engine.Engine.search`): random one-moves, swaps, replacements,
+   additions and removals, estimated from the counts, applied only when
+   every hard rule still holds; each cycle restarts from the best
+   composition, perturbed. After a cycle without improvement a CP-SAT LNS
    step (:mod:`evocompose.solvers.search.lns`: two networks freed, the rest
-   pinned, reduced pool) is tried first, for problems of at most
-   ``LNS_MAX_CELLS`` candidates x networks. Deterministic for a seed when
+   pinned, reduced pool) is tried for problems of at most
+   ``LNS_MAX_CELLS`` candidates x networks. The search stops early when the
+   closed-form bound (:func:`evocompose.bounds.closed_form_bound`) is
+   reached. Deterministic for a seed and a number of workers when
    ``max_iterations`` ends the run (LNS is off then, as CP-SAT under a time
    limit is not).
 4. **Result.** The best composition is re-checked with
    :func:`evocompose.check.check` and its objective recomputed with
    :func:`evocompose.objective.evaluate`; status ``FEASIBLE`` (local search
-   proves nothing), bound ``None``.
+   proves nothing), bound the closed-form one.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from evocompose.bounds import closed_form_bound
 from evocompose.check import check
 from evocompose.composition import Composition
 from evocompose.data import Problem
@@ -51,22 +50,27 @@ from evocompose.solvers.cpsat.solve import solve_cpsat
 from evocompose.solvers.stopping import requested as stop_requested
 
 from . import mdgp_backend
+from .engine import Engine, load_kernels
 from .lns import lns_step
-from .moves import Move, Neighbourhood, Repair, apply, try_move
 from .rules import RULES
-from .state import Compiled, SearchState
+from .state import Compiled, State
 from .terms import TERMS
 
-__all__ = ["BACKEND", "SearchBackend", "solve_search"]
+__all__ = ["BACKEND", "ITERATIONS_PER_SECOND", "SearchBackend", "solve_search"]
 
 SOLVER_NAME = "search"
 #: Iterations granted per second of time limit in deterministic mode (about
-#: what the search does per second on a loaded 2-core machine).
-ITERATIONS_PER_SECOND = 300
+#: what one search thread does per second on a loaded 2-core machine for a
+#: Stevns-sized problem; large partitions run several times faster).
+ITERATIONS_PER_SECOND = 200_000
+#: Repair steps granted per second of time limit in deterministic mode.
+REPAIR_STEPS_PER_SECOND = 2_000
 #: In deterministic mode the wall clock only stops runaway runs.
 DETERMINISTIC_WALL_FACTOR = 20.0
 #: Largest ``candidates x networks`` for which the CP-SAT LNS step is used.
 LNS_MAX_CELLS = 50_000
+#: Share of the time limit the repair may take before CP-SAT is asked for a start.
+REPAIR_SHARE = 0.5
 
 
 def _result(
@@ -77,6 +81,8 @@ def _result(
     opts: SolveOptions,
     history: list[tuple[float, float, float | None]],
     stats: dict[str, Any],
+    bound: float | None,
+    bound_source: str | None,
 ) -> Result:
     typed = SolveStats(
         path="search",
@@ -90,6 +96,8 @@ def _result(
         problem,
         status,
         comp,
+        bound=bound,
+        bound_source=bound_source,
         runtime=time.perf_counter() - start,
         seed=opts.seed,
         workers=opts.workers,
@@ -100,21 +108,20 @@ def _result(
     )
 
 
-# ------------------------------------------------------------------ feasible start
+# ------------------------------------------------------------------ CP-SAT start
 def _reduced_problem(problem: Problem, compiled: Compiled, factor: int) -> Problem | None:
     """The problem with all but the most relevant eligible candidates excluded."""
     if problem.assign_all:
         return None
-    keep = np.zeros(compiled.n, dtype=bool)
-    keep |= compiled.required | compiled.pinned_in.any(axis=1)
+    keep = compiled.req_listed | compiled.pinned.any(axis=1)
+    rel = problem.relevance_table()
     for g in range(compiled.G):
-        idx = compiled.allowed_idx[g]
+        idx = np.flatnonzero(compiled.allowed[:, g])
         m = min(idx.size, factor * int(compiled.max_size[g]) + 10)
-        order = np.argsort(-compiled.relevance[idx, g], kind="stable")
+        order = np.argsort(-rel[idx, g], kind="stable")
         keep[idx[order[:m]]] = True
     for i in np.flatnonzero(keep):
-        for j in compiled.must_unit[int(i)]:
-            keep[j] = True
+        keep[compiled.unit_members(int(i))] = True
     if keep.sum() >= 0.8 * compiled.n:
         return None
     drop = [compiled.ids[i] for i in np.flatnonzero(~keep)]
@@ -157,123 +164,51 @@ def _cpsat_start(
     return None, False
 
 
-def _state_from(compiled: Compiled, comp: Composition) -> SearchState:
-    pool = compiled.problem.pool
-    members = [[pool.index(c) for c in comp.members.get(name, ())] for name in compiled.names]
-    return SearchState(compiled, members)
-
-
-# ------------------------------------------------------------------ search
-def _search(
-    state: SearchState,
-    rng: np.random.Generator,
-    deadline: float,
-    max_iterations: int | None,
-    on_best: Callable[[SearchState], None],
+def first_composition(
+    problem: Problem,
+    compiled: Compiled,
+    engine: Engine,
+    opts: SolveOptions,
+    start: float,
+    time_limit: float,
     stats: dict[str, Any],
-    lns: Callable[[SearchState], Composition | None] | None = None,
-) -> list[list[int]]:
-    """Annealing in cycles from ``state``; returns the best assignment found.
+    *,
+    repair_steps: int | None = None,
+    cpsat_budget: float | None = None,
+) -> tuple[State | None, bool]:
+    """The search's first composition: hint, construction (+ repair), or CP-SAT.
 
-    At each cycle boundary the search restarts from the best composition with
-    a small random kick; after a cycle without real improvement (and at least every second cycle) it first tries
-    ``lns`` (a CP-SAT large-neighbourhood step) on the best composition.
+    Returns the state (``None`` when none was found) and whether CP-SAT
+    proved the problem infeasible.
     """
-    compiled = state.compiled
-    nb = Neighbourhood(state, rng)
-    best_obj = state.objective
-    best = state.assignment()
-    G = compiled.G
-    kinds = ["replace", "swap", "move", "add", "remove"]
-    probs = np.array([0.55, 0.2 if G > 1 else 0.0, 0.1 if G > 1 else 0.0, 0.075, 0.075])
-    if compiled.problem.assign_all:
-        probs[0] = probs[3] = probs[4] = 0.0
-        probs[1], probs[2] = 0.7, 0.3
-    if probs.sum() == 0:
-        return best
-    probs = probs / probs.sum()
-    cycle = 2000
-    t0 = -1.0
-    samples: list[float] = []
-    it = 0
-    accepted = 0
-    stale = 0
-    last_best = best_obj
-    lns_tries = lns_wins = since_lns = 0
-    while True:
-        if max_iterations is not None and it >= max_iterations:
-            break
-        if (it & 15) == 0 and (time.perf_counter() >= deadline or stop_requested()):
-            break
-        phase = it % cycle
-        if phase == 0 and it > 0:
-            # a cycle that gained less than 0.05% counts as stale
-            stale = stale + 1 if best_obj <= last_best + 5e-4 * abs(last_best) + 1e-9 else 0
-            last_best = best_obj
-            state = SearchState(compiled, best)
-            nb.state = state
-            since_lns += 1
-            if lns is not None and (stale >= 1 or since_lns >= 2):
-                since_lns = 0
-                lns_tries += 1
-                comp = lns(state)
-                if comp is not None:
-                    lns_wins += 1
-                    state = _state_from(compiled, comp)
-                    nb.state = state
-                    if state.objective > best_obj + 1e-9:
-                        best_obj = state.objective
-                        best = state.assignment()
-                        on_best(state)
-                    stale = 0
-                    last_best = best_obj
-            # restart the cycle from the best composition, perturbed
-            for _ in range(3 + int(rng.integers(5))):
-                g = int(rng.integers(G))
-                h = int(rng.integers(G))
-                kick = nb.replace(g) if not compiled.problem.assign_all else nb.swap(g, h)
-                if kick is not None:
-                    apply(state, kick[1])
-        it += 1
-        g = int(rng.integers(G))
-        kind = kinds[int(rng.choice(len(kinds), p=probs))]
-        prop: tuple[float, Move] | None
-        if kind == "replace":
-            prop = nb.replace(g)
-        elif kind == "swap":
-            h = int(rng.integers(G - 1))
-            prop = nb.swap(g, h + (h >= g))
-        elif kind == "move":
-            prop = nb.move(g)
-        elif kind == "add":
-            prop = nb.add(g)
-        else:
-            prop = nb.remove(g)
-        if prop is None:
-            continue
-        d, changes = prop
-        if t0 < 0:
-            if d < 0:
-                samples.append(-d)
-            if len(samples) >= 20 or it >= 200:
-                t0 = float(np.median(samples)) if samples else 1.0
-            temp = 0.0
-        else:
-            temp = t0 * 0.5 ** (12.0 * phase / cycle)
-        if d >= 0 or (temp > 0 and rng.random() < math.exp(d / temp)):
-            real = try_move(state, changes)
-            if real is None:  # cannot happen: evaluated on the same state
-                continue
-            accepted += 1
-            if state.objective > best_obj + 1e-9:
-                best_obj = state.objective
-                best = state.assignment()
-                on_best(state)
-    stats["iterations"] = it
-    stats["accepted"] = accepted
-    stats["lns_steps"] = lns_tries
-    stats["lns_improvements"] = lns_wins
-    return best
+    hint = opts.hint
+    if hint is not None and not check(problem, hint):
+        stats["start"] = "hint"
+        return compiled.state_of(hint), False
+    t = time.perf_counter()
+    S = engine.construct()
+    stats["construct_seconds"] = time.perf_counter() - t
+    left = engine.violation(S)
+    stats["construct_violation"] = left
+    if left == 0:
+        stats["start"] = "construction"
+        return S, False
+    t = time.perf_counter()
+    deadline = start + REPAIR_SHARE * time_limit
+    left = engine.repair(S, deadline, max_steps=repair_steps)
+    stats["repair_seconds"] = time.perf_counter() - t
+    stats["repair_steps"] = engine.repair_steps
+    if left == 0 and engine.feasible(S):
+        stats["start"] = "construction + repair"
+        return S, False
+    stats["repair_violation_left"] = left
+    if stop_requested():
+        return None, False
+    budget = time_limit - (time.perf_counter() - start) if cpsat_budget is None else cpsat_budget
+    comp, infeasible = _cpsat_start(problem, compiled, 0.8 * budget, opts, stats)
+    if comp is None:
+        return None, infeasible
+    return compiled.state_of(comp), False
 
 
 def solve_search(
@@ -281,7 +216,7 @@ def solve_search(
     options: SolveOptions | None = None,
     *,
     max_iterations: int | None = None,
-    start_time_limit: float | None = None,
+    patience: float | None = None,
 ) -> Result:
     """Compose the networks of ``problem`` by local search, honouring every hard rule.
 
@@ -289,21 +224,20 @@ def solve_search(
     ----------
     problem : Problem
     options : SolveOptions, optional
-        ``time_limit`` is wall-clock seconds, the feasible start included.
-        With ``max_iterations`` reached before the time limit (and a hint or
-        a deterministic start) the result is reproducible for a ``seed``.
-        ``workers`` are the CP-SAT start's threads, and for a pure MDGP
-        problem the tabu searches run at once; the composer's local search
-        itself is sequential. ``hint`` is used when it passes
+        ``time_limit`` is wall-clock seconds, the first composition included.
+        ``workers`` search threads run at once (and CP-SAT, when it is asked
+        for a start, gets as many). ``hint`` is used when it passes
         :func:`evocompose.check`. ``deterministic=True`` counts the budget in
         iterations (:data:`ITERATIONS_PER_SECOND` per second of time limit,
         with a wall-clock safety cap of :data:`DETERMINISTIC_WALL_FACTOR`
-        times the limit). ``log`` is unused.
+        times the limit), so that a seed and a number of workers give the
+        same composition on any machine. ``log`` is unused.
     max_iterations : int, optional
-        Stop the local search after this many iterations.
-    start_time_limit : float, optional
-        Budget for the feasible start, repair then CP-SAT (default: 60% of
-        the time limit).
+        Stop the search after this many iterations over all threads (the
+        result is then reproducible for a seed and a number of workers).
+    patience : float, optional
+        Stop early when the best value has not improved during this share of
+        the search so far (``auto`` hands the rest of its budget to CP-SAT).
 
     Notes
     -----
@@ -314,9 +248,9 @@ def solve_search(
     Returns
     -------
     Result
-        ``FEASIBLE`` with the best composition (``bound`` is ``None``);
-        ``INFEASIBLE`` only when CP-SAT proved it; ``UNKNOWN`` when no feasible
-        start was found in time.
+        ``FEASIBLE`` with the best composition and the closed-form bound;
+        ``INFEASIBLE`` only when CP-SAT proved it; ``UNKNOWN`` when no
+        composition keeping every rule was found in time.
 
     Raises
     ------
@@ -327,7 +261,7 @@ def solve_search(
     --------
     >>> import evocompose as evo
     >>> p = evo.datasets.tiny()
-    >>> r = solve_search(p, SolveOptions(time_limit=2), max_iterations=200)
+    >>> r = solve_search(p, SolveOptions(time_limit=2), max_iterations=2000)
     >>> r.status.value, evo.check(p, r.composition)
     ('FEASIBLE', [])
     """
@@ -336,79 +270,82 @@ def solve_search(
     if not mdgp_backend.BACKEND.unsupported(problem):
         return mdgp_backend.solve_pure_mdgp(problem, opts, max_iterations=max_iterations)
     start = time.perf_counter()
-    time_limit = opts.time_limit
+    # loading the compiled kernels (about half a second once per process; minutes the very
+    # first time after installation, which `make` does at install) counts in the time limit
+    loading = load_kernels()
+    time_limit = opts.time_limit if opts.deterministic else max(0.05, opts.time_limit - loading)
+    start = time.perf_counter()
+    repair_steps = None
     if opts.deterministic:
         if max_iterations is None:
             max_iterations = max(1, int(ITERATIONS_PER_SECOND * time_limit))
+        repair_steps = max(100, int(REPAIR_STEPS_PER_SECOND * time_limit))
         time_limit *= DETERMINISTIC_WALL_FACTOR
     fn = opts.on_progress
-    seed = opts.seed
     stats: dict[str, Any] = {}
+    if loading:
+        stats["kernel_load_seconds"] = loading
     if problem.weights.mode == "lexicographic":
         stats["note"] = "lexicographic weights are optimised as their weighted sum"
     compiled = Compiled(problem)
     stats["compile_seconds"] = time.perf_counter() - start
+    engine = Engine(compiled, seed=opts.seed, workers=opts.workers)
     history: list[tuple[float, float, float | None]] = []
-    comp: Composition | None = None
-    hint = opts.hint
-    if hint is not None and not check(problem, hint):
-        comp = hint
-        stats["start"] = "hint"
-    budget = 0.0
-    if comp is None:
-        budget = 0.6 * time_limit if start_time_limit is None else start_time_limit
-        budget = min(budget, time_limit - (time.perf_counter() - start))
-        t_rep = time.perf_counter()
-        rep_state = SearchState(compiled)
-        repaired = Repair(rep_state, np.random.default_rng(seed)).run(t_rep + 0.75 * budget)
-        stats["repair_seconds"] = time.perf_counter() - t_rep
-        if repaired:
-            candidate = rep_state.composition()
-            if not check(problem, candidate):
-                comp = candidate
-                stats["start"] = "repair"
-            else:
-                stats["repair_check_failed"] = True
-        budget -= time.perf_counter() - t_rep
-    if comp is None:
-        comp, infeasible = _cpsat_start(problem, compiled, budget, opts, stats)
-        if infeasible:
-            stats["start"] = "cpsat proved infeasible"
-            return _result(problem, SolveStatus.INFEASIBLE, None, start, opts, history, stats)
-    if comp is None:
-        stats["start"] = "none"
-        return _result(problem, SolveStatus.UNKNOWN, None, start, opts, history, stats)
-    state = _state_from(compiled, comp)
+    S, infeasible = first_composition(
+        problem,
+        compiled,
+        engine,
+        opts,
+        start,
+        time_limit,
+        stats,
+        repair_steps=repair_steps,
+        # deterministic: CP-SAT's share in its own units, not what the wall clock left
+        cpsat_budget=opts.time_limit * (1.0 - REPAIR_SHARE) if opts.deterministic else None,
+    )
+    if infeasible:
+        stats["start"] = "cpsat proved infeasible"
+        return _result(
+            problem, SolveStatus.INFEASIBLE, None, start, opts, history, stats, None, None
+        )
+    if S is None:
+        stats.setdefault("start", "none")
+        return _result(problem, SolveStatus.UNKNOWN, None, start, opts, history, stats, None, None)
     first = time.perf_counter() - start
     stats["first_feasible_seconds"] = first
-    stats["start_objective"] = state.objective
-    history.append((first, state.objective, None))
+    bound = closed_form_bound(problem)  # after the first composition: it waits for nothing
+    first_comp = compiled.composition_of(S)
+    stats["start_objective"] = S.objective
+    history.append((first, S.objective, bound.total))
     if fn is not None:
-        fn(Progress(first, state.objective, None, "search"))
+        fn(Progress(first, S.objective, bound.total, "search"))
 
-    def on_best(st: SearchState) -> None:
+    def on_best(value: float, ml: np.ndarray, size: np.ndarray) -> None:
         t = time.perf_counter() - start
-        history.append((t, st.objective, None))
+        history.append((t, value, bound.total))
         if fn is not None:
-            fn(Progress(t, st.objective, None, "search"))
+            fn(Progress(t, value, bound.total, "search"))
 
-    rng = np.random.default_rng(seed)
-    lns_rng = np.random.default_rng(seed + 1)
+    lns_rng = np.random.default_rng(opts.seed + 1)
     deadline = start + time_limit
-
     lns_on = [True]
+    lns_counts = [0, 0]
 
-    def lns(st: SearchState) -> Composition | None:
+    def lns(ml: np.ndarray, size: np.ndarray, value: float) -> tuple[np.ndarray, np.ndarray] | None:
         left = deadline - time.perf_counter()
-        if left < 3.0 or not lns_on[0]:
+        if left < 3.0 or not lns_on[0] or stop_requested():
             return None
         limit = min(5.0, left / 3)
         t = time.perf_counter()
-        out = lns_step(st, lns_rng, opts.replace(time_limit=limit, hint=None))
+        lns_counts[0] += 1
+        comp = lns_step(compiled, compiled.lists(ml, size), lns_rng, opts.replace(time_limit=limit))
         if time.perf_counter() - t > limit + 1.0:  # model building too slow here: stop using it
             lns_on[0] = False
             stats["lns_disabled"] = "overran its time limit"
-        return out
+        if comp is None:
+            return None
+        lns_counts[1] += 1
+        return compiled.members_of(comp)
 
     # CP-SAT model building grows with n x G; beyond this the LNS step costs
     # more than it gains; and CP-SAT must be able to take the problem at all
@@ -418,15 +355,39 @@ def solve_search(
         and compiled.n * compiled.G <= LNS_MAX_CELLS
         and not CPSAT.unsupported(problem)
     )
-    best = _search(
-        state, rng, deadline, max_iterations, on_best, stats, lns=lns if use_lns else None
+    out = engine.search(
+        S,
+        deadline=deadline,
+        max_iterations=max_iterations,
+        target=bound.total,
+        patience=patience,
+        on_best=on_best,
+        between=lns if use_lns else None,
     )
-    final = SearchState(compiled, best).composition()
+    stats["iterations"] = out.iterations
+    stats["accepted"] = out.accepted
+    stats["cycles"] = out.cycles
+    stats["search_seconds"] = time.perf_counter() - start - first
+    stats["iterations_per_second"] = out.iterations / max(stats["search_seconds"], 1e-9)
+    stats["lns_steps"], stats["lns_improvements"] = lns_counts
+    stats.update({f"search_{k}": v for k, v in out.details.items()})
+    final: Composition | None = compiled.composition(out.ml, out.size)
+    assert final is not None
     violations = check(problem, final)
-    if violations:  # a bug in the incremental checks: fall back to the verified start
+    if violations:  # a bug in the compiled checks: fall back to the first composition
         stats["check_failed"] = [v.message for v in violations[:5]]
-        final = comp
-    return _result(problem, SolveStatus.FEASIBLE, final, start, opts, history, stats)
+        final = first_comp if not check(problem, first_comp) else None
+    return _result(
+        problem,
+        SolveStatus.FEASIBLE if final is not None else SolveStatus.UNKNOWN,
+        final,
+        start,
+        opts,
+        history,
+        stats,
+        bound.total,
+        bound.source,
+    )
 
 
 class SearchBackend(Backend):

@@ -28,31 +28,33 @@ from evocompose.objective import evaluate, weighted_total
 from evocompose.solvers.contract import SolveOptions
 from evocompose.solvers.cpsat.solve import solve_cpsat
 
-from .state import Compiled, SearchState
+from .state import Compiled
 
 __all__ = ["lns_step"]
 
 
 def _subproblem(
-    compiled: Compiled, state: SearchState, free: list[int], per_network: int
+    compiled: Compiled, members: list[list[int]], free: list[int], per_network: int
 ) -> Problem:
     problem = compiled.problem
-    keep = state.seats > 0
-    keep |= compiled.required
+    keep = np.zeros(compiled.n, dtype=bool)
+    for ms in members:
+        keep[ms] = True
+    keep |= compiled.req_listed
+    rel = problem.relevance_table()
     for g in free:
-        idx = compiled.allowed_idx[g]
-        order = np.argsort(-compiled.relevance[idx, g], kind="stable")
+        idx = np.flatnonzero(compiled.allowed[:, g])
+        order = np.argsort(-rel[idx, g], kind="stable")
         keep[idx[order[:per_network]]] = True
     for i in np.flatnonzero(keep):
-        for j in compiled.must_unit[int(i)]:
-            keep[j] = True
+        keep[compiled.unit_members(int(i))] = True
     freed = set(free)
     networks = []
     for g, spec in enumerate(problem.networks):
         if g in freed:
             networks.append(spec)
         else:
-            pins = tuple(sorted({*spec.include, *(compiled.ids[i] for i in state.members[g])}))
+            pins = tuple(sorted({*spec.include, *(compiled.ids[i] for i in members[g])}))
             networks.append(dataclasses.replace(spec, include=pins))
     dropped = {compiled.ids[i] for i in np.flatnonzero(~keep)}
     return problem.replace(
@@ -62,7 +64,8 @@ def _subproblem(
 
 
 def lns_step(
-    state: SearchState,
+    compiled: Compiled,
+    members: list[list[int]],
     rng: np.random.Generator,
     options: SolveOptions,
     *,
@@ -73,8 +76,10 @@ def lns_step(
 
     Parameters
     ----------
-    state : SearchState
-        The current (feasible) composition; not modified.
+    compiled : Compiled
+        The compiled problem.
+    members : list of list of int
+        The current (feasible) composition: members per network, pool indices.
     rng : numpy.random.Generator
         Picks the networks to free.
     options : SolveOptions
@@ -90,15 +95,16 @@ def lns_step(
     Composition or None
         A feasible composition with a strictly better objective, else ``None``.
     """
-    compiled = state.compiled
     problem = compiled.problem
     if problem.assign_all:
         return None
     k = min(free, compiled.G)
     chosen = sorted(int(g) for g in rng.choice(compiled.G, k, replace=False))
-    current = state.composition()
+    current = Composition(
+        {compiled.names[g]: [compiled.ids[i] for i in ms] for g, ms in enumerate(members)}
+    )
     try:
-        sub = _subproblem(compiled, state, chosen, per_network)
+        sub = _subproblem(compiled, members, chosen, per_network)
     except EvocomposeError:  # a pin combination the validation rejects: skip this step
         return None
     result = solve_cpsat(sub, options.replace(hint=current, progress=None))

@@ -1,173 +1,231 @@
 """The hard rules in the local search, one implementation per rule name.
 
 :data:`RULES` maps every rule name of :mod:`evocompose.vocabulary` to how
-the search keeps it, read from a
-:class:`~evocompose.solvers.search.state.SearchState`'s counts:
+the compiled search (:mod:`._core`) keeps it:
 
-* ``allows(compiled)`` — a domain: the ``(n, G)`` mask of (person, network)
-  pairs the rule permits at all; the search never proposes the others;
-* ``network_ok(state, g, people)`` — the rule holds in network ``g`` after
-  ``people`` joined or left it;
-* ``person_ok(state, i)`` — the rule holds for person ``i`` across networks;
-* ``all_ok(state)`` — the rule holds for the whole composition.
+* ``compile(compiled)`` fills the rule's arrays of the compiled problem
+  (:class:`~evocompose.solvers.search.state.Compiled`): a domain mask, pins,
+  quota bounds per size, ... (``None``: the rule needs only shared arrays);
+* ``check`` is the compiled function that reads the rule's violation from
+  the search state's counts: per network, per person, or for the whole
+  composition (``scope``). 0 means the rule holds.
 
-:meth:`SearchState.local_ok` calls, after each move, the checks of the rules
-the problem uses (:meth:`~evocompose.Problem.active_rules`) for what the
-move touched; :meth:`SearchState.feasible` calls all of them.
+After every move the search calls the checks of the rules the problem uses
+(:meth:`~evocompose.Problem.active_rules`, the flags ``P.on``) for what the
+move touched (:func:`._core.move_ok`). The construction keeps the rules a
+greedy step can keep; the repair keeps the rules marked ``repair="hard"``
+and lowers the violation of the others to zero.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .state import Compiled, SearchState
+from evocompose.vocabulary import RULE_NAMES
 
-__all__ = ["RULES", "SearchRule"]
+from . import _core
+
+if TYPE_CHECKING:
+    from .state import Compiled
+
+__all__ = ["RULES", "RULE_IDS", "SearchRule"]
 
 
 @dataclass(frozen=True)
 class SearchRule:
-    """How the search keeps one rule (see the module docstring)."""
+    """How the search keeps one rule (see the module docstring).
 
-    allows: Callable[[Compiled], np.ndarray] | None = None
-    network_ok: Callable[[SearchState, int, set[int]], bool] | None = None
-    person_ok: Callable[[SearchState, int], bool] | None = None
-    all_ok: Callable[[SearchState], bool] | None = None
+    Attributes
+    ----------
+    scope : {"network", "person", "global"}
+        What the check reads: one network, one person, or everything.
+    check : numba dispatcher
+        ``check(P, S, g)``, ``check(P, S, i)`` or ``check(P, S)``: the violation.
+    compile : callable or None
+        Fills the rule's arrays of a :class:`~.state.Compiled`.
+    repair : {"hard", "soft"}
+        Whether the repair keeps the rule throughout (``hard``) or lowers
+        its violation to zero (``soft``).
+    """
+
+    scope: Literal["network", "person", "global"]
+    check: Any
+    compile: Any = None
+    repair: Literal["hard", "soft"] = "hard"
 
 
-# ------------------------------------------------------------------ domains
-def _eligibility_domain(c: Compiled) -> np.ndarray:
-    mask = np.repeat((c.capacity >= 1)[:, None], c.G, axis=1)
-    for g, spec in enumerate(c.problem.networks):
+def _eligibility(c: Compiled) -> None:
+    problem = c.problem
+    c.elig &= (problem.capacities() >= 1)[:, None]
+    rel = problem.relevance_table()
+    for g, spec in enumerate(problem.networks):
         if spec.min_relevance is not None:
-            mask[:, g] &= c.relevance[:, g] >= spec.min_relevance
+            c.elig[:, g] &= rel[:, g] >= spec.min_relevance
+
+
+def _excluded_mask(c: Compiled) -> np.ndarray:
+    mask = np.zeros((c.n, c.G), dtype=bool)
+    problem = c.problem
+    for x in problem.excluded:
+        mask[c.person(x), :] = True
+    for g, spec in enumerate(problem.networks):
+        for x in spec.exclude:
+            mask[c.person(x), g] = True
     return mask
 
 
-def _exclusion_domain(c: Compiled) -> np.ndarray:
-    mask = np.ones((c.n, c.G), dtype=bool)
-    index = {cid: i for i, cid in enumerate(c.ids)}
-    everywhere = [index[x] for x in c.problem.excluded]
-    mask[everywhere, :] = False
+def _excluded(c: Compiled) -> None:
+    c.excl |= _excluded_mask(c)
+
+
+def _include(c: Compiled) -> None:
     for g, spec in enumerate(c.problem.networks):
-        mask[[index[x] for x in spec.exclude], g] = False
-    return mask
+        for x in spec.include:
+            c.pinned[c.person(x), g] = True
 
 
-def _within_domain(rule: str) -> Callable[[SearchState, int], bool]:
-    """Person check: every network the person sits in is in the rule's domain."""
-
-    def ok(st: SearchState, i: int) -> bool:
-        return bool(st.compiled.domains[rule][i, st.member[i]].all())
-
-    return ok
-
-
-# ------------------------------------------------------------------ per network
-def _size_ok(st: SearchState, g: int, people: set[int]) -> bool:
-    c = st.compiled
-    return bool(c.min_size[g] <= st.size[g] <= c.max_size[g])
-
-
-def _quota_ok(st: SearchState, g: int, people: set[int]) -> bool:
-    s = min(int(st.size[g]), int(st.compiled.max_size[g]))
-    counts = st.quota_count[g]
-    for k, q in enumerate(st.compiled.quotas[g]):
-        if counts[k] < q.lo[s] or counts[k] > q.hi[s]:
-            return False
-    return True
-
-
-def _max_per_ok(st: SearchState, g: int, people: set[int]) -> bool:
-    return st.max_per_ok(g, people)
+def _quota(c: Compiled) -> None:
+    classes: dict[tuple[str, tuple[str, ...]], int] = {}
+    masks: list[np.ndarray] = []
+    cls, lo, hi = [], [], []
+    ptr = [0]
+    sizes = range(c.M + 1)
+    for spec in c.problem.networks:
+        for q in spec.quotas:
+            key = (q.field, tuple(sorted(q.values)))
+            if key not in classes:
+                codes, values = c.field_codes(q.field)
+                counted = np.array([v in set(q.values) for v in values], dtype=bool)
+                masks.append(counted[codes] if values else np.zeros(c.n, dtype=bool))
+                classes[key] = len(masks) - 1
+            cls.append(classes[key])
+            bounds = [q.count_bounds(s) for s in sizes]
+            lo.append([b[0] for b in bounds])
+            hi.append([b[1] for b in bounds])
+        ptr.append(len(cls))
+    c.q_ptr = np.array(ptr, dtype=np.int64)
+    c.q_cls = np.array(cls, dtype=np.int64)
+    c.cls_mask = np.stack(masks) if masks else np.zeros((1, c.n), dtype=bool)
+    c.q_lo = np.array(lo, dtype=np.int32).reshape(len(cls), c.M + 1)
+    c.q_hi = np.array(hi, dtype=np.int32).reshape(len(cls), c.M + 1)
 
 
-def _skill_ok(st: SearchState, g: int, people: set[int]) -> bool:
-    return all(st.skill_count[g, k] >= m for k, m in st.compiled.skill_req[g])
+def _max_per(c: Compiled) -> None:
+    fields: dict[str, int] = {}
+    codes_list: list[np.ndarray] = []
+    cards: list[int] = []
+    field, limit, off = [], [], []
+    ptr = [0]
+    total = 0
+    for spec in c.problem.networks:
+        for m in spec.max_per:
+            if m.field not in fields:
+                codes, values = c.field_codes(m.field)
+                codes_list.append(codes)
+                cards.append(max(1, len(values)))
+                fields[m.field] = len(codes_list) - 1
+            f = fields[m.field]
+            field.append(f)
+            limit.append(m.max)
+            off.append(total)
+            total += cards[f]
+        ptr.append(len(field))
+    c.mp_ptr = np.array(ptr, dtype=np.int64)
+    c.mp_field = np.array(field, dtype=np.int64)
+    c.mp_limit = np.array(limit, dtype=np.int64)
+    c.mp_off = np.array(off, dtype=np.int64)
+    c.mp_codes = np.stack(codes_list) if codes_list else np.zeros((1, c.n), dtype=np.int32)
+    c.mp_total = max(1, total)
 
 
-def _meeting_ok(st: SearchState, g: int, people: set[int]) -> bool:
-    return st.meeting_ok(g)
+def _skill(c: Compiled) -> None:
+    skill, least = [], []
+    ptr = [0]
+    for spec in c.problem.networks:
+        for s in spec.skills:
+            skill.append(c.skill_index[s.skill])
+            least.append(s.min)
+        ptr.append(len(skill))
+    c.sr_ptr = np.array(ptr, dtype=np.int64)
+    c.sr_skill = np.array(skill, dtype=np.int64)
+    c.sr_min = np.array(least, dtype=np.int64)
 
 
-def _cohesion_ok(st: SearchState, g: int, people: set[int]) -> bool:
-    c = st.compiled
-    need = int(c.min_known[g])
-    if need <= 0:
-        return True
-    inside = st.member[:, g]
-    known = st.known_inside[:, g]
-    for p in people:
-        if inside[p] and known[p] < need:
-            return False
-        for j in c.neighbour_list[p]:
-            if inside[j] and known[j] < need:
-                return False
-    return True
+def _meeting(c: Compiled) -> None:
+    slot_index = {s: t for t, s in enumerate(c.slots)}
+    for i, p in enumerate(c.problem.pool.candidates):
+        for s in p.availability:
+            c.free[i, slot_index[s]] = 1
+    for g, spec in enumerate(c.problem.networks):
+        rule = spec.meeting
+        if rule is None:
+            continue
+        c.m_on[g] = True
+        for s in rule.slots or c.slots:
+            if s in slot_index:
+                c.m_allowed[g, slot_index[s]] = True
+        c.m_need[g] = [rule.required_available(s) for s in range(c.M + 1)]
 
 
-# ------------------------------------------------------------------ per person
-def _include_ok(st: SearchState, i: int) -> bool:
-    return not np.any(st.compiled.pinned_in[i] & ~st.member[i])
+def _conflict(c: Compiled) -> None:
+    partners: list[list[int]] = [[] for _ in range(c.n)]
+    for a, b in c.problem.conflicts:
+        ia, ib = c.person(a), c.person(b)
+        partners[ia].append(ib)
+        partners[ib].append(ia)
+    ptr = np.zeros(c.n + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(x) for x in partners])
+    c.cf_ptr = ptr
+    c.cf_idx = np.array([v for x in partners for v in sorted(x)], dtype=np.int32)
 
 
-def _conflict_ok(st: SearchState, i: int) -> bool:
-    return not np.any(st.conflicts_inside[i, st.member[i]])
+def _cohesion(c: Compiled) -> None:
+    c.min_known = np.array([s.min_known for s in c.problem.networks], dtype=np.int64)
 
 
-def _must_pair_ok(st: SearchState, i: int) -> bool:
-    unit = st.compiled.must_unit[i]
-    if len(unit) <= 1:
-        return True
-    row = st.member[i]
-    return all(np.array_equal(st.member[j], row) for j in unit)
+def _bridge(c: Compiled) -> None:
+    for g, spec in enumerate(c.problem.networks):
+        if spec.bridge is not None and spec.bridge.min > 0:
+            c.br_min[g] = spec.bridge.min
+            c.br_tie[g] = spec.bridge.mode == "share_or_tie"
 
 
-def _capacity_ok(st: SearchState, i: int) -> bool:
-    return bool(st.seats[i] <= st.compiled.capacity[i])
+def _sharing(c: Compiled) -> None:
+    problem = c.problem
+    names = c.names
+    for a in range(c.G):
+        for b in range(c.G):
+            if a != b:
+                c.no_share[a, b] = not problem.may_share(names[a], names[b])
 
 
-def _sharing_ok(st: SearchState, i: int) -> bool:
-    if st.seats[i] <= 1:
-        return True
-    nets = np.flatnonzero(st.member[i])
-    return not np.any(st.compiled.no_share[np.ix_(nets, nets)])
-
-
-def _required_ok(st: SearchState, i: int) -> bool:
-    return bool(st.seats[i] > 0 or not st.compiled.listed_required[i])
-
-
-def _assign_all_ok(st: SearchState, i: int) -> bool:
-    return bool(st.seats[i] > 0)
-
-
-# ------------------------------------------------------------------ whole
-def _bridge_ok(st: SearchState) -> bool:
-    return st.bridge_shortfall() == 0
+def _required(c: Compiled) -> None:
+    for x in c.problem.required:
+        c.req_listed[c.person(x)] = True
 
 
 #: How the search keeps each rule of :mod:`evocompose.vocabulary`, by name.
 RULES: dict[str, SearchRule] = {
-    "size": SearchRule(network_ok=_size_ok),
-    "eligibility": SearchRule(allows=_eligibility_domain, person_ok=_within_domain("eligibility")),
-    "excluded": SearchRule(allows=_exclusion_domain, person_ok=_within_domain("excluded")),
-    "include": SearchRule(person_ok=_include_ok),
-    "quota": SearchRule(network_ok=_quota_ok),
-    "max_per": SearchRule(network_ok=_max_per_ok),
-    "skill": SearchRule(network_ok=_skill_ok),
-    "meeting": SearchRule(network_ok=_meeting_ok),
-    "conflict": SearchRule(person_ok=_conflict_ok),
-    "must_pair": SearchRule(person_ok=_must_pair_ok),
-    "cohesion": SearchRule(network_ok=_cohesion_ok),
-    "bridge": SearchRule(all_ok=_bridge_ok),
-    "capacity": SearchRule(person_ok=_capacity_ok),
-    "sharing": SearchRule(person_ok=_sharing_ok),
-    "required": SearchRule(person_ok=_required_ok),
-    "assign_all": SearchRule(person_ok=_assign_all_ok),
+    "size": SearchRule("network", _core.rule_size, None, "soft"),
+    "eligibility": SearchRule("person", _core.rule_eligibility, _eligibility),
+    "excluded": SearchRule("person", _core.rule_excluded, _excluded),
+    "include": SearchRule("person", _core.rule_include, _include),
+    "quota": SearchRule("network", _core.rule_quota, _quota, "soft"),
+    "max_per": SearchRule("network", _core.rule_max_per, _max_per),
+    "skill": SearchRule("network", _core.rule_skill, _skill, "soft"),
+    "meeting": SearchRule("network", _core.rule_meeting, _meeting, "soft"),
+    "conflict": SearchRule("network", _core.rule_conflict, _conflict),
+    "must_pair": SearchRule("person", _core.rule_must_pair),
+    "cohesion": SearchRule("network", _core.rule_cohesion, _cohesion, "soft"),
+    "bridge": SearchRule("global", _core.rule_bridge, _bridge, "soft"),
+    "capacity": SearchRule("person", _core.rule_capacity),
+    "sharing": SearchRule("person", _core.rule_sharing, _sharing),
+    "required": SearchRule("person", _core.rule_required, _required, "soft"),
+    "assign_all": SearchRule("person", _core.rule_assign_all, None, "soft"),
 }
+
+#: Position of each rule in the kernels' flags ``P.on`` (the vocabulary's order).
+RULE_IDS: dict[str, int] = {name: k for k, name in enumerate(RULE_NAMES)}

@@ -1,116 +1,165 @@
-"""Incremental state of a composition for local search over a whole :class:`Problem`.
+"""A problem compiled into flat arrays for the compiled search core (:mod:`._core`).
 
-:class:`Compiled` turns a :class:`~evocompose.data.Problem` into flat numpy
-arrays once; :class:`SearchState` holds one composition and the counts from
-which every objective term (:mod:`.terms`) and every hard rule
-(:mod:`.rules`) can be read without rescanning the members. ``i`` is a
-person (pool index, ``0..n-1``), ``g`` and ``h`` networks (spec index,
-``0..G-1``).
+:class:`Compiled` turns a :class:`~evocompose.data.Problem` into the named
+tuple ``P`` the kernels read (built once, vectorised: ``O(n·G)`` numpy work
+and ``O(n + ties + rules)`` Python), and :meth:`Compiled.new_state` makes the
+named tuple ``S`` of one composition's counts. ``i`` is a person (pool
+index, ``0..n-1``), ``g`` a network (spec index, ``0..G-1``). Each rule's
+arrays are filled by its ``compile`` step in :mod:`.rules`, each term's
+weights by its ``compile`` step in :mod:`.terms`; the rest is shared.
 
-Arrays of :class:`Compiled` (read-only):
+Arrays of ``P`` (read-only):
 
-=========================  =============  ============================================
-name                       shape          holds
-=========================  =============  ============================================
-``codes[a]``               (n,)           value code of attribute ``a`` (``attr_names``; sector first)
-``cardinality[a]``         int            number of distinct values of attribute ``a``
-``sector``                 (n,)           ``codes[0]``
-``holds``                  (n, K)         1 where the person holds skill ``k``
-``relevance``              (n, G)         relevance to each network
-``domains[rule]``          (n, G)         pairs a domain rule (eligibility, excluded) allows
-``allowed``                (n, G)         pairs every domain rule allows
-``allowed_idx[g]``         (·,)           the people ``allowed`` in network ``g``
-``pinned_in``              (n, G)         pinned into the network
-``capacity``               (n,)           networks the person can join
-``listed_required``        (n,)           in the problem's ``required`` list
-``required``               (n,)           must be placed (listed, or everyone with ``assign_all``)
-``no_share``               (G, G)         the two networks may not share members
-``quota_mask[g]``          (n, Q_g)       counted by each quota of network ``g``
-``max_per[g]``             list           per ``MaxPer`` rule: value codes, limit
-``free``                   (n, S)         1 where the person is free in slot ``s``
-``meeting_slots[g]``       (·,)           slot indices network ``g`` may meet in
-``meeting_need[g]``        (max_size+1,)  members who must be free, per network size
-``neighbours[i]``          (·,)           tie neighbours, sorted
-``neighbours_other[i]``    (·,)           tie neighbours from another sector
-``conflict_partners[i]``   (·,)           conflict partners
-``must_unit[i]``           tuple          the person's must-pair component (``(i,)`` alone)
-``D``                      (n, n)         the dissimilarity matrix (or ``None``)
-=========================  =============  ============================================
+=====================  ==============  =================================================
+name                   shape           holds
+=====================  ==============  =================================================
+``codes``              (A, n) int32    value code per diversity attribute (sector first)
+``voff``               (A+1,)          offset of attribute ``a``'s values in ``S.vc``
+``sk_ptr``/``sk_idx``  CSR             the skills each person holds (sorted)
+``nb_ptr``/``nb_idx``  CSR             tie neighbours (sorted); ``has_ties``
+``unit_*``             CSR, (n,)       must-pair units (a person and partners); ``unit_of``
+``cap``                (n,)            networks each person can join
+``allowed``            (n, G) bool     pairs every domain rule allows (``elig`` and not ``excl``)
+``al_ptr``/``al_idx``  CSR             allowed people of each network (empty when all are)
+``pinned``             (n, G) bool     pins; ``pin_ptr``/``pin_net`` per person
+``min_size``/``max_size``  (G,)        size bounds; ``ml_off`` the member-list slices
+``on``                 (16,) bool      the rules the problem uses (ids in :mod:`._core`)
+``q_*``, ``cls_mask``  ...             quotas: network slices, counted people, bounds per size
+``mp_*``               ...             ``max_per``: fields, limits, count offsets
+``sr_*``               ...             skill requirements per network
+``free``, ``m_*``      ...             meeting slots per person, allowed slots, quorum per size
+``cf_ptr``/``cf_idx``  CSR             conflict partners
+``min_known``          (G,)            cohesion rule
+``br_min``/``br_tie``  (G,)            bridge rules
+``no_share``           (G, G) bool     the two networks may not share members
+``req_listed``         (n,) bool       on the required list; ``assign_all``
+``wdiv``               (G, A)          weight of each attribute's diversity per network
+``wskill`` ...         (G,)            weights of skills, new cross-sector ties, cohesion,
+                                       relevance, dissimilarity; ``coh_t`` the target
+``rel``                (n, G)          relevance (``(1, 1)`` when its weight is zero)
+``syn``                (G, S, S)       synergy tables times their weight
+``D``                  (n, n)          dissimilarity (``(1, 1)`` when unused)
+=====================  ==============  =================================================
 
-Arrays of :class:`SearchState` (updated by :meth:`SearchState.toggle`):
+Arrays of ``S`` (one composition, updated by :func:`._core.toggle`): ``mem``
+(n, G) membership, ``pseat`` (n, max capacity) the networks of each person,
+``seats``, ``size``, ``ml`` member lists, ``vc`` (G, values) attribute value
+counts, ``sc``/``scs`` skill counts, ``kin`` (n, G) tie neighbours inside
+(only with ties), ``cohs`` cohesion shortfall, ``cfi`` conflicts inside,
+``fc`` (G, slots) members free per slot, ``qc`` quota counts, ``mpc``/``mpx``
+``max_per`` counts and excess, ``bc`` (G, G) bridge counts, ``obj`` the
+weighted objective.
 
-=========================  =============  ============================================
-name                       shape          holds
-=========================  =============  ============================================
-``member``                 (n, G) bool    the person sits in the network
-``members[g]``             set            the members of network ``g``
-``size``                   (G,)           members per network
-``seats``                  (n,)           networks the person sits in
-``value_count[a]``         (G, card_a)    members per value of attribute ``a``
-``skill_count``            (G, K)         holders per skill
-``known_inside``           (n, G)         tie neighbours of the person inside the network
-``known_other_sector``     (n, G)         ... of them from another sector
-``conflicts_inside``       (n, G)         conflict partners of the person inside the network
-``free_count``             (G, S)         members free in each slot
-``quota_count[g]``         (Q_g,)         members counted by each quota
-``per_value[g][r]``        (card,)        members per value of the ``r``-th ``MaxPer`` field
-``bridged``                (G, G)         members of ``h`` reached by bridge network ``b``
-``dsum``                   (n, G)         ``sum_{j in g} D[i, j]`` (only with a matrix)
-``objective``              float          the weighted objective
-=========================  =============  ============================================
-
-Memory is ``O(n·G + edges)`` except with a dissimilarity matrix (``n²``).
-Every change is a single toggle (:meth:`SearchState.toggle`),
-``O(#attributes + #skills + #quotas + deg)``, and returns the exact change
-of the weighted objective of :func:`evocompose.objective.evaluate` +
-:func:`~evocompose.objective.weighted_total`.
+Memory is ``O(n·G)`` bytes (booleans; the relevance table is 8 bytes per pair
+and only built when the term is weighted), plus ``O(n²)`` with a
+dissimilarity matrix.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from evocompose.composition import Composition
 from evocompose.data import Problem
 from evocompose.fields import DIVERSITY_FIELDS
+from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
 
-from .rules import RULES, SearchRule
-from .terms import TERMS, SearchTerm
+from . import _core
+from .rules import RULE_IDS, RULES
+from .terms import TERMS
 
-__all__ = ["Compiled", "SearchState"]
+__all__ = ["Compiled", "State", "csr"]
+
+_I32 = np.int32
+_I64 = np.int64
+
+
+def csr(lists: list[list[int]], dtype: Any = _I32) -> tuple[np.ndarray, np.ndarray]:
+    """``(ptr, idx)`` of a list of integer lists (compressed sparse rows)."""
+    ptr = np.zeros(len(lists) + 1, dtype=_I64)
+    ptr[1:] = np.cumsum([len(x) for x in lists])
+    idx = np.fromiter((v for x in lists for v in x), dtype=dtype, count=int(ptr[-1]))
+    return ptr, idx
+
+
+#: Random moves sampled to set an annealing temperature.
+SAMPLES = 400
+
+_DTYPES = {
+    "int32": np.int32,
+    "int64": np.int64,
+    "bool": np.bool_,
+    "float64": np.float64,
+    "int8": np.int8,
+}
+
+
+def _conform(name: str, value: Any, typ: Any) -> Any:
+    """``value`` as the kernels' field type ``typ`` (an array of that dtype and rank, C order)."""
+    ndim = getattr(typ, "ndim", None)
+    if ndim is None:  # a scalar
+        kind = str(typ)
+        return bool(value) if kind == "bool" else float(value) if kind == "float64" else int(value)
+    dtype = _DTYPES[str(typ.dtype)]
+    arr: np.ndarray = np.ascontiguousarray(value, dtype=dtype)
+    if arr.ndim != ndim:
+        raise ValueError(f"compiled field {name!r} must have {ndim} dimension(s), not {arr.ndim}")
+    if not arr.flags.writeable:
+        arr = arr.copy()
+    return arr
+
+
+class State:
+    """One composition's counts (arrays in the module docstring) and the kernels' handle on them.
+
+    The arrays are shared with :attr:`ref`, which the kernels take as ``S``:
+    a kernel's change is seen here at once.
+    """
+
+    def __init__(self, **arrays: np.ndarray) -> None:
+        for name, _typ in _core.STATE_FIELDS:
+            setattr(self, name, arrays[name])
+        self.ref = _core.new_state(*(arrays[name] for name, _typ in _core.STATE_FIELDS))
+
+    mem: np.ndarray
+    pseat: np.ndarray
+    seats: np.ndarray
+    size: np.ndarray
+    ml: np.ndarray
+    obj: np.ndarray
+    floats: np.ndarray
+
+    @property
+    def objective(self) -> float:
+        """The weighted objective of the composition."""
+        return float(self.obj[0])
 
 
 def _codes(values: list[str]) -> tuple[np.ndarray, int]:
+    """Value codes in first-seen order and the number of distinct values."""
     index: dict[str, int] = {}
-    out = np.empty(len(values), dtype=np.int64)
-    for i, v in enumerate(values):
-        out[i] = index.setdefault(v, len(index))
+    out = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=_I32)
     return out, max(1, len(index))
 
 
-@dataclass
-class _Quota:
-    mask: np.ndarray  # (n,) bool: counted people
-    lo: np.ndarray  # (max_size + 1,) lower bound on the count per network size
-    hi: np.ndarray  # (max_size + 1,) upper bound
-
-
-@dataclass
-class _MaxPer:
-    codes: np.ndarray  # (n,) value code of the field
-    limit: int
-    cardinality: int
-
-
 class Compiled:
-    """Flat, read-only arrays describing a problem for the search (table in the module docstring).
+    """A problem compiled for the search core (arrays in the module docstring).
 
     Parameters
     ----------
     problem : Problem
-        The validated problem.
+
+    Attributes
+    ----------
+    P : KernelProblem
+        The arrays the kernels read.
+    problem, ids, names : the problem, candidate ids and network names
+    attr_names : list of str
+        The diversity attributes in code order (sector first).
+    slots : tuple of str
+        Meeting slots in code order.
     """
 
     def __init__(self, problem: Problem) -> None:
@@ -123,142 +172,43 @@ class Compiled:
         self.n, self.G = n, G
         self.ids = pool.ids
         self.names = names
-        self.net_index = {g: k for k, g in enumerate(names)}
+        self.index = {cid: i for i, cid in enumerate(self.ids)}
+        self.max_size = np.array([s.max_size for s in problem.networks], dtype=_I64)
+        self.min_size = np.array([s.min_size for s in problem.networks], dtype=_I64)
+        self.M = int(min(self.max_size.max(initial=0), n))
 
-        # categorical attributes: sector first
-        attrs = [*DIVERSITY_FIELDS, *problem.attributes]
-        self.attr_names = attrs
-        self.codes: list[np.ndarray] = []
-        self.cardinality: list[int] = []
-        for a in attrs:
-            codes, card = _codes([c.attribute(a) for c in people])
-            self.codes.append(codes)
-            self.cardinality.append(card)
-        self.sector_attr = attrs.index("sector")
-        self.sector = self.codes[self.sector_attr]
-        self.sector_names: list[str] = [""] * self.cardinality[0]
-        for c, code in zip(people, self.sector, strict=True):
-            self.sector_names[int(code)] = c.sector
+        # diversity attributes (sector first) and their value codes
+        self.attr_names = [*DIVERSITY_FIELDS, *problem.attributes]
+        codes, cards = [], []
+        for a in self.attr_names:
+            c, k = _codes([p.attribute(a) for p in people])
+            codes.append(c)
+            cards.append(k)
+        self.codes = np.stack(codes) if codes else np.zeros((1, n), dtype=_I32)
+        self.voff = np.zeros(len(cards) + 1, dtype=_I64)
+        self.voff[1:] = np.cumsum(cards)
+        self.n_sectors = cards[0]
+        self._field_codes: dict[str, tuple[np.ndarray, int]] = {}
 
         # skills
         skills = pool.skills
         self.skill_index = {s: k for k, s in enumerate(skills)}
-        self.n_skills = len(skills)
-        self.holds = np.zeros((n, max(1, self.n_skills)), dtype=np.int64)
-        for i, c in enumerate(people):
-            for s in c.skills:
-                self.holds[i, self.skill_index[s]] = 1
+        self.n_skills = max(1, len(skills))
+        self.sk_ptr, self.sk_idx = csr(
+            [sorted(self.skill_index[s] for s in p.skills) for p in people]
+        )
 
-        # relevance, pins, capacity, required, sharing
-        self.relevance = np.zeros((n, G))
-        self.pinned_in = np.zeros((n, G), dtype=bool)
-        for g, spec in enumerate(problem.networks):
-            tags = set(spec.tags)
-            for i, c in enumerate(people):
-                rel = c.relevance.get(spec.name)
-                if rel is None:
-                    rel = 1.0 if tags.intersection(c.themes) else 0.0
-                self.relevance[i, g] = rel
-            for x in spec.include:
-                self.pinned_in[pool.index(x), g] = True
-        self.capacity = np.array([problem.capacity(c.id) for c in people], dtype=np.int64)
-        self.listed_required = np.zeros(n, dtype=bool)
-        for x in problem.required:
-            self.listed_required[pool.index(x)] = True
-        self.required = self.listed_required | problem.assign_all
-        self.no_share = np.zeros((G, G), dtype=bool)
-        for ga in range(G):
-            for gb in range(G):
-                if ga != gb:
-                    self.no_share[ga, gb] = not problem.may_share(names[ga], names[gb])
-
-        # sizes, quotas, max_per, skill requirements
-        self.min_size = np.array([s.min_size for s in problem.networks], dtype=np.int64)
-        self.max_size = np.array([s.max_size for s in problem.networks], dtype=np.int64)
-        field_values: dict[str, np.ndarray] = {}
-
-        def values_of(field: str) -> np.ndarray:
-            if field not in field_values:
-                field_values[field] = np.array([c.attribute(field) for c in people])
-            return field_values[field]
-
-        self.quotas: list[list[_Quota]] = []
-        for spec in problem.networks:
-            qs = []
-            for q in spec.quotas:
-                mask = np.isin(values_of(q.field), list(q.values))
-                bounds = [q.count_bounds(s) for s in range(spec.max_size + 1)]
-                qs.append(
-                    _Quota(
-                        mask,
-                        np.array([b[0] for b in bounds], dtype=np.int64),
-                        np.array([b[1] for b in bounds], dtype=np.int64),
-                    )
-                )
-            self.quotas.append(qs)
-        self.quota_mask = [
-            np.stack([q.mask for q in qs], axis=1).astype(np.int64)
-            if qs
-            else np.zeros((n, 0), dtype=np.int64)
-            for qs in self.quotas
-        ]
-        self.max_per: list[list[_MaxPer]] = []
-        for spec in problem.networks:
-            rules = []
-            for limit in spec.max_per:
-                codes, card = _codes(list(values_of(limit.field)))
-                rules.append(_MaxPer(codes, limit.max, card))
-            self.max_per.append(rules)
-        self.skill_req: list[list[tuple[int, int]]] = [
-            [(self.skill_index[s.skill], s.min) for s in spec.skills] for spec in problem.networks
-        ]
-
-        # meetings
-        slots = pool.slots
-        self.slots = slots
-        slot_index = {s: k for k, s in enumerate(slots)}
-        self.free = np.zeros((n, max(1, len(slots))), dtype=np.int64)
-        for i, c in enumerate(people):
-            for s in c.availability:
-                self.free[i, slot_index[s]] = 1
-        self.meeting_slots: list[np.ndarray | None] = []
-        self.meeting_need: list[np.ndarray | None] = []
-        for spec in problem.networks:
-            rule = spec.meeting
-            if rule is None:
-                self.meeting_slots.append(None)
-                self.meeting_need.append(None)
-                continue
-            allowed = [slot_index[s] for s in (rule.slots or slots) if s in slot_index]
-            self.meeting_slots.append(np.array(allowed, dtype=np.int64))
-            self.meeting_need.append(
-                np.array(
-                    [rule.required_available(s) for s in range(spec.max_size + 1)],
-                    dtype=np.int64,
-                )
-            )
-
-        # ties, conflicts, must-pair components
-        index = {cid: i for i, cid in enumerate(self.ids)}
+        # ties
         nbrs: list[list[int]] = [[] for _ in range(n)]
         for a, b in problem.ties.edges:
-            if a in index and b in index and a != b:
-                nbrs[index[a]].append(index[b])
-                nbrs[index[b]].append(index[a])
-        self.neighbour_list: list[list[int]] = [sorted(x) for x in nbrs]
-        self.neighbours: list[np.ndarray] = [
-            np.array(x, dtype=np.int64) for x in self.neighbour_list
-        ]
-        self.has_ties = any(x.size for x in self.neighbours)
-        self.neighbours_other: list[np.ndarray] = [
-            a[self.sector[a] != self.sector[i]] for i, a in enumerate(self.neighbours)
-        ]
-        conflicts: list[list[int]] = [[] for _ in range(n)]
-        for ca, cb in problem.conflicts:
-            conflicts[index[ca]].append(index[cb])
-            conflicts[index[cb]].append(index[ca])
-        self.has_conflicts = bool(problem.conflicts)
-        self.conflict_partners = [np.array(sorted(x), dtype=np.int64) for x in conflicts]
+            ia, ib = self.index.get(a), self.index.get(b)
+            if ia is not None and ib is not None and ia != ib:
+                nbrs[ia].append(ib)
+                nbrs[ib].append(ia)
+        self.nb_ptr, self.nb_idx = csr([sorted(x) if len(x) > 1 else x for x in nbrs])
+        self.has_ties = bool(self.nb_idx.size)
+
+        # must-pair units (every person is in one; singletons alone)
         parent = list(range(n))
 
         def find(x: int) -> int:
@@ -267,270 +217,225 @@ class Compiled:
                 x = parent[x]
             return x
 
-        for ma, mb in problem.must_pairs:
-            ra, rb = find(index[ma]), find(index[mb])
+        for a, b in problem.must_pairs:
+            ra, rb = find(self.index[a]), find(self.index[b])
             if ra != rb:
-                parent[ra] = rb
-        groups: dict[int, list[int]] = {}
-        for i in range(n):
-            groups.setdefault(find(i), []).append(i)
-        self.must_unit: list[tuple[int, ...]] = [()] * n
-        for members in groups.values():
-            for i in members:
-                self.must_unit[i] = tuple(members)
-        self.in_must_unit = np.array([len(self.must_unit[i]) > 1 for i in range(n)], dtype=bool)
+                parent[max(ra, rb)] = min(ra, rb)
+        if problem.must_pairs:
+            units: dict[int, list[int]] = {}
+            for i in range(n):
+                units.setdefault(find(i), []).append(i)
+            unit_lists = [sorted(m) for m in sorted(units.values(), key=min)]
+            self.unit_of = np.empty(n, dtype=_I32)
+            for u, members in enumerate(unit_lists):
+                self.unit_of[members] = u
+            self.unit_ptr, self.unit_idx = csr(unit_lists)
+        else:  # everyone a unit alone (linear time, no Python lists)
+            self.unit_of = np.arange(n, dtype=_I32)
+            self.unit_ptr = np.arange(n + 1, dtype=_I64)
+            self.unit_idx = np.arange(n, dtype=_I32)
 
-        self.min_known = np.array([s.min_known for s in problem.networks], dtype=np.int64)
-        self.bridges: list[tuple[int, int, bool]] = [
-            (g, spec.bridge.min, spec.bridge.mode == "share_or_tie")
-            for g, spec in enumerate(problem.networks)
-            if spec.bridge is not None
+        # capacity, domains, pins, sharing, required: defaults, filled by the rules
+        self.cap = problem.capacities().astype(_I32)
+        self.elig = np.ones((n, G), dtype=bool)
+        self.excl = np.zeros((n, G), dtype=bool)
+        self.pinned = np.zeros((n, G), dtype=bool)
+        self.no_share = np.zeros((G, G), dtype=bool)
+        self.req_listed = np.zeros(n, dtype=bool)
+        self.assign_all = bool(problem.assign_all)
+        # quotas
+        self.q_ptr = np.zeros(G + 1, dtype=_I64)
+        self.q_cls = np.zeros(0, dtype=_I64)
+        self.cls_mask = np.zeros((1, n), dtype=bool)
+        self.q_lo = np.zeros((0, self.M + 1), dtype=_I32)
+        self.q_hi = np.zeros((0, self.M + 1), dtype=_I32)
+        # max_per
+        self.mp_ptr = np.zeros(G + 1, dtype=_I64)
+        self.mp_field = np.zeros(0, dtype=_I64)
+        self.mp_limit = np.zeros(0, dtype=_I64)
+        self.mp_off = np.zeros(0, dtype=_I64)
+        self.mp_codes = np.zeros((1, n), dtype=_I32)
+        self.mp_total = 1
+        # skill requirements
+        self.sr_ptr = np.zeros(G + 1, dtype=_I64)
+        self.sr_skill = np.zeros(0, dtype=_I64)
+        self.sr_min = np.zeros(0, dtype=_I64)
+        # meetings
+        self.slots: tuple[str, ...] = pool.slots
+        T = max(1, len(self.slots))
+        self.free = np.zeros((n, T), dtype=np.int8)
+        self.m_on = np.zeros(G, dtype=bool)
+        self.m_allowed = np.zeros((G, T), dtype=bool)
+        self.m_need = np.zeros((G, self.M + 1), dtype=_I32)
+        # conflicts, cohesion, bridges
+        self.cf_ptr = np.zeros(n + 1, dtype=_I64)
+        self.cf_idx = np.zeros(0, dtype=_I32)
+        self.min_known = np.zeros(G, dtype=_I64)
+        self.br_min = np.zeros(G, dtype=_I64)
+        self.br_tie = np.zeros(G, dtype=bool)
+
+        self.on = np.zeros(len(RULE_NAMES), dtype=bool)
+        self.on[RULE_IDS["capacity"]] = True
+        for name in problem.active_rules():
+            self.on[RULE_IDS[name]] = True
+            compile_rule = RULES[name].compile
+            if compile_rule is not None:
+                compile_rule(self)
+
+        # objective weights: zero unless a term's compile step sets them
+        A = self.codes.shape[0]
+        self.wdiv = np.zeros((G, A))
+        self.wskill = np.zeros(G)
+        self.wncst = np.zeros(G)
+        self.wcoh = np.zeros(G)
+        self.coh_t = np.zeros(G, dtype=_I64)
+        self.wrel = np.zeros(G)
+        self.rel = np.zeros((1, 1))
+        self.syn = np.zeros((1, 1, 1))
+        self.has_syn = False
+        self.wspread = 0.0
+        self.D = np.zeros((1, 1))
+        self.has_D = False
+        self.wD = np.zeros(G)
+        self.terms = problem.active_terms()
+        for name in self.terms:
+            TERMS[name].compile(self)
+
+        # derived: allowed pairs, allowed lists, member-list slices
+        self.allowed = self.elig & ~self.excl
+        counts = self.allowed.sum(axis=0)
+        lists = [
+            np.flatnonzero(self.allowed[:, g]).astype(_I32).tolist() if counts[g] < n else []
+            for g in range(G)
         ]
-        self.b_idx = np.array([b for b, _m, _t in self.bridges], dtype=np.int64)
-        self.b_min = np.array([m for _b, m, _t in self.bridges], dtype=np.int64)
-        self.b_tie = np.array([t for _b, _m, t in self.bridges], dtype=bool)
-        self.is_bridge = np.zeros(G, dtype=bool)
-        self.is_bridge[self.b_idx] = True
-        self.D = problem.dissimilarity
+        self.al_ptr, self.al_idx = csr(lists)
+        rows, cols = (
+            np.nonzero(self.pinned)  # row-major: each person's networks in order
+            if self.pinned.any()
+            else (np.zeros(0, dtype=_I64), np.zeros(0, dtype=_I64))
+        )
+        self.pin_ptr = np.zeros(n + 1, dtype=_I64)
+        self.pin_ptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
+        self.pin_net = cols.astype(_I32)
+        cap_g = np.minimum(self.max_size, n)
+        self.ml_off = np.zeros(G + 1, dtype=_I64)
+        self.ml_off[1:] = np.cumsum(cap_g)
+        # a move adds at most one seat before capacity is checked: room for one more
+        self.capmax = int(max(1, min(G, int(self.cap.max(initial=1)) + 1)))
+        #: whether the estimate of a move is exact (no term outside pairs, singleton units)
+        self.exact_estimates = (
+            "cohesion" not in self.terms
+            and "spread" not in self.terms
+            and int(self.unit_ptr.size) - 1 == n
+        )
+        self.has_bridge = bool(self.br_min.any())
+        self.wspread = float(self.wspread)
+        self.P = _core.new_problem(
+            *(_conform(name, getattr(self, name), typ) for name, typ in _core.PROBLEM_FIELDS)
+        )
 
-        # the rules the problem uses, by scope (see .rules), and their domain
-        active = problem.active_rules()
-        self.rules: dict[str, SearchRule] = {name: RULES[name] for name in active}
-        self.domains: dict[str, np.ndarray] = {
-            name: rule.allows(self) for name, rule in self.rules.items() if rule.allows is not None
-        }
-        self.allowed = np.ones((n, G), dtype=bool)
-        for mask in self.domains.values():
-            self.allowed &= mask
-        self.allowed_idx = [np.flatnonzero(self.allowed[:, g]) for g in range(G)]
-        self.network_rules = [r.network_ok for r in self.rules.values() if r.network_ok]
-        self.person_rules = [r.person_ok for r in self.rules.values() if r.person_ok]
-        self.global_rules = [r.all_ok for r in self.rules.values() if r.all_ok]
+    # ------------------------------------------------------------ helpers for the rules
+    def field_codes(self, field: str) -> tuple[np.ndarray, list[str]]:
+        """Value codes of a countable field (first-seen order) and the values by code."""
+        values = [p.attribute(field) for p in self.problem.pool.candidates]
+        index: dict[str, int] = {}
+        codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=_I32)
+        return codes, list(index)
 
-        # the objective terms with a non-zero weight (see .terms)
-        built = [TERMS[name](self) for name in problem.active_terms()]
-        self.terms: list[SearchTerm] = [t for t in built if t is not None]
-        self.has_d = self.D is not None and any(t.name == "dissimilarity" for t in self.terms)
+    def unit_members(self, i: int) -> list[int]:
+        """Person ``i`` and their must-pair partners (pool indices)."""
+        u = int(self.unit_of[i])
+        return [int(x) for x in self.unit_idx[self.unit_ptr[u] : self.unit_ptr[u + 1]]]
 
+    def person(self, cid: str) -> int:
+        """Pool index of a candidate id."""
+        return self.index[cid]
 
-class SearchState:
-    """One composition and its counts, updated incrementally (table in the module docstring).
+    # ------------------------------------------------------------ states
+    def new_state(self) -> State:
+        """An empty composition's :class:`State`."""
+        n, G = self.n, self.G
+        return State(
+            mem=np.zeros((n, G), dtype=bool),
+            pseat=np.full((n, self.capmax), -1, dtype=_I32),
+            seats=np.zeros(n, dtype=_I32),
+            size=np.zeros(G, dtype=_I64),
+            ml=np.zeros(int(self.ml_off[-1]) + 1, dtype=_I32),
+            vc=np.zeros((G, int(self.voff[-1])), dtype=_I32),
+            sc=np.zeros((G, self.n_skills), dtype=_I32),
+            scs=np.zeros(G, dtype=_I64),
+            kin=np.zeros((n, G) if self.has_ties else (1, 1), dtype=_I32),
+            cohs=np.zeros(G, dtype=_I64),
+            cfi=np.zeros(G, dtype=_I64),
+            fc=np.zeros((G, self.free.shape[1]), dtype=_I32),
+            qc=np.zeros(self.q_cls.size, dtype=_I32),
+            mpc=np.zeros(self.mp_total, dtype=_I32),
+            mpx=np.zeros(self.mp_field.size, dtype=_I64),
+            bc=np.zeros((G, G) if self.has_bridge else (1, 1), dtype=_I32),
+            obj=np.zeros(1),
+            mi=np.zeros(4, dtype=_I64),
+            mg=np.zeros(4, dtype=_I64),
+            bmi=np.zeros(4, dtype=_I64),
+            bmg=np.zeros(4, dtype=_I64),
+            best3=np.zeros(3),
+            nets=np.zeros(max(1, G), dtype=_I64),
+            floats=np.zeros(SAMPLES),
+        )
 
-    Parameters
-    ----------
-    compiled : Compiled
-        The compiled problem.
-    members : sequence of iterables of int, optional
-        Initial members per network (pool indices); empty by default.
+    def members_of(self, comp: Composition) -> tuple[np.ndarray, np.ndarray]:
+        """Member lists (layout of ``S.ml``) and sizes of a composition."""
+        ml = np.zeros(int(self.ml_off[-1]) + 1, dtype=_I32)
+        size = np.zeros(self.G, dtype=_I64)
+        for g, name in enumerate(self.names):
+            idx = [self.index[c] for c in comp.members.get(name, ())]
+            base = int(self.ml_off[g])
+            cap = int(self.ml_off[g + 1]) - base
+            if len(idx) > cap:
+                raise ValueError(f"network {name!r} has more members than it can hold")
+            ml[base : base + len(idx)] = idx
+            size[g] = len(idx)
+        return ml, size
 
-    Notes
-    -----
-    ``objective`` always equals ``weighted_total(problem, evaluate(problem, comp))``
-    for the composition :meth:`composition` returns (up to float rounding).
-    """
+    def state_of(self, comp: Composition) -> State:
+        """The :class:`State` of a composition (objective included)."""
+        S = self.new_state()
+        ml, size = self.members_of(comp)
+        _core.load(self.P, S.ref, ml, size)
+        return S
 
-    def __init__(self, compiled: Compiled, members: list[list[int]] | None = None) -> None:
-        self.compiled = compiled
-        n, G = compiled.n, compiled.G
-        self.member = np.zeros((n, G), dtype=bool)
-        self.members: list[set[int]] = [set() for _ in range(G)]
-        self.size = np.zeros(G, dtype=np.int64)
-        self.value_count = [np.zeros((G, card), dtype=np.int64) for card in compiled.cardinality]
-        self.skill_count = np.zeros((G, compiled.holds.shape[1]), dtype=np.int64)
-        self.known_inside = np.zeros((n, G), dtype=np.int64)
-        self.known_other_sector = np.zeros((n, G), dtype=np.int64)
-        self.conflicts_inside = np.zeros((n, G), dtype=np.int64)
-        self.free_count = np.zeros((G, compiled.free.shape[1]), dtype=np.int64)
-        self.quota_count = [np.zeros(len(q), dtype=np.int64) for q in compiled.quotas]
-        self.per_value = [
-            [np.zeros(r.cardinality, dtype=np.int64) for r in rules] for rules in compiled.max_per
+    def lists(self, ml: np.ndarray, size: np.ndarray) -> list[list[int]]:
+        """Members per network (pool indices, sorted) from member lists."""
+        return [
+            sorted(int(x) for x in ml[int(self.ml_off[g]) : int(self.ml_off[g]) + int(size[g])])
+            for g in range(self.G)
         ]
-        self.seats = np.zeros(n, dtype=np.int64)
-        self.dsum = np.zeros((n, G)) if compiled.has_d else None
-        self.bridged = np.zeros((G, G), dtype=np.int64)
-        self.objective = 0.0
-        if members is not None:
-            for g, ms in enumerate(members):
-                for i in ms:
-                    self.toggle(int(i), g)
 
-    # ------------------------------------------------------------ objective
-    def contrib(self, i: int, g: int) -> float:
-        """Weighted pairwise value between ``i`` and the other members of ``g``, plus relevance.
+    def composition(self, ml: np.ndarray, size: np.ndarray) -> Composition:
+        """The composition of member lists, each network meeting in its best allowed slot."""
+        S = self.new_state()
+        _core.load(self.P, S.ref, ml, size)
+        return self.composition_of(S)
 
-        Everything of :meth:`delta` except the terms that are not pairwise
-        (cohesion, spread), whichever way ``i`` moves.
-        """
-        return sum(t.contrib(self, i, g) for t in self.compiled.terms if t.separable)
+    def composition_of(self, S: State) -> Composition:
+        """The composition held by a state, each network meeting in its best allowed slot."""
+        members: dict[str, list[str]] = {}
+        slots: dict[str, str] = {}
+        for g, name in enumerate(self.names):
+            base = int(self.ml_off[g])
+            idx = sorted(int(x) for x in S.ml[base : base + int(S.size[g])])
+            members[name] = [self.ids[i] for i in idx]
+            if self.m_on[g] and idx:
+                t = int(_core.best_slot(self.P, S.ref, g))
+                if t >= 0:
+                    slots[name] = self.slots[t]
+        return Composition(members, slots)
 
-    def delta(self, i: int, g: int) -> float:
-        """Exact change of the weighted objective if ``i`` joins (or leaves, if a member) ``g``."""
-        add = not self.member[i, g]
-        d = 0.0
-        for t in self.compiled.terms:
-            if t.separable:
-                c = t.contrib(self, i, g)
-                d += c if add else -c
-            else:
-                d += t.delta(self, i, g, add)
-        return d
+    def rule_totals(self, S: State) -> dict[str, int]:
+        """Violation of every rule in a state, by rule name (for tests and diagnostics)."""
+        totals = np.zeros(_core.N_RULES, dtype=np.int64)
+        _core.rule_totals(self.P, S.ref, totals)
+        return {name: int(totals[RULE_IDS[name]]) for name in RULE_NAMES}
 
-    # --------------------------------------------------------------- update
-    def toggle(self, i: int, g: int) -> float:
-        """Add ``i`` to ``g`` (or remove it if a member) and update every count.
-
-        Returns
-        -------
-        float
-            The exact change of the weighted objective.
-        """
-        compiled = self.compiled
-        d = self.delta(i, g)
-        add = not self.member[i, g]
-        sgn = 1 if add else -1
-        # bridges of other networks reaching i
-        if compiled.bridges:
-            bi = compiled.b_idx
-            reach = self.member[i, bi] | (compiled.b_tie & (self.known_inside[i, bi] > 0))
-            reach &= bi != g
-            self.bridged[bi[reach], g] += sgn
-        g_bridge = (
-            [(b, tm) for b, _m, tm in compiled.bridges if b == g] if compiled.is_bridge[g] else []
-        )
-        affected = np.zeros(0, dtype=np.int64)
-        before = np.zeros(0, dtype=bool)
-        if g_bridge:
-            tie_mode = g_bridge[0][1]
-            affected = np.concatenate([[i], compiled.neighbours[i]]) if tie_mode else np.array([i])
-            before = self.member[affected, g] | (tie_mode & (self.known_inside[affected, g] > 0))
-        if add:
-            self.members[g].add(i)
-        else:
-            self.members[g].discard(i)
-        self.member[i, g] = add
-        self.size[g] += sgn
-        for a in range(len(compiled.codes)):
-            self.value_count[a][g, compiled.codes[a][i]] += sgn
-        if compiled.n_skills:
-            self.skill_count[g] += sgn * compiled.holds[i]
-        if self.dsum is not None and compiled.D is not None:
-            self.dsum[:, g] += sgn * compiled.D[i]
-        nb = compiled.neighbours[i]
-        if nb.size:
-            self.known_inside[nb, g] += sgn
-            self.known_other_sector[compiled.neighbours_other[i], g] += sgn
-        partners = compiled.conflict_partners[i]
-        if partners.size:
-            self.conflicts_inside[partners, g] += sgn
-        self.free_count[g] += sgn * compiled.free[i]
-        if len(self.quota_count[g]):
-            self.quota_count[g] += sgn * compiled.quota_mask[g][i]
-        for r, rule in enumerate(compiled.max_per[g]):
-            self.per_value[g][r][rule.codes[i]] += sgn
-        self.seats[i] += sgn
-        if g_bridge:
-            tie_mode = g_bridge[0][1]
-            now = self.member[affected, g] | (tie_mode & (self.known_inside[affected, g] > 0))
-            flip = np.flatnonzero(now != before)
-            if flip.size:
-                step = now[flip].astype(np.int64) * 2 - 1
-                rows = self.member[affected[flip]].astype(np.int64)
-                rows[:, g] = 0
-                self.bridged[g] += step @ rows
-        self.objective += d
-        return d
-
-    # ------------------------------------------------------------ feasibility
-    def meeting_ok(self, g: int) -> bool:
-        """Whether some allowed slot has enough members available (empty networks pass)."""
-        allowed = self.compiled.meeting_slots[g]
-        need = self.compiled.meeting_need[g]
-        s = int(self.size[g])
-        if allowed is None or need is None or s == 0:
-            return True
-        if allowed.size == 0:
-            return False
-        return bool(self.free_count[g, allowed].max() >= need[min(s, need.size - 1)])
-
-    def best_slot(self, g: int) -> str | None:
-        """The allowed slot with most members available (``None`` without a meeting rule)."""
-        allowed = self.compiled.meeting_slots[g]
-        if allowed is None or allowed.size == 0 or self.size[g] == 0:
-            return None
-        k = int(allowed[int(np.argmax(self.free_count[g, allowed]))])
-        return self.compiled.slots[k]
-
-    def bridge_shortfall(self) -> int:
-        """Bridged members missing over every bridge rule (0 when all hold)."""
-        compiled = self.compiled
-        if not compiled.bridges:
-            return 0
-        short = np.maximum(0, compiled.b_min[:, None] - self.bridged[compiled.b_idx]) * (
-            self.size > 0
-        )
-        short[np.arange(compiled.b_idx.size), compiled.b_idx] = 0
-        return int(short.sum())
-
-    def max_per_ok(self, g: int, people: set[int]) -> bool:
-        """The ``max_per`` limits of ``g`` for the values of ``people``."""
-        per_value = self.per_value[g]
-        for r, rule in enumerate(self.compiled.max_per[g]):
-            counts = per_value[r]
-            if any(counts[rule.codes[p]] > rule.limit for p in people):
-                return False
-        return True
-
-    def local_ok(self, changes: list[tuple[int, int]]) -> bool:
-        """Whether every hard rule touched by the (already applied) ``changes`` holds.
-
-        Each active rule is checked through its implementation in
-        :data:`~evocompose.solvers.search.rules.RULES`: per network for the
-        networks changed, per person for the people moved, and once for
-        rules about the whole composition.
-        """
-        compiled = self.compiled
-        nets: dict[int, set[int]] = {}
-        for i, g in changes:
-            nets.setdefault(g, set()).add(i)
-        for g, people in nets.items():
-            for network_ok in compiled.network_rules:
-                if not network_ok(self, g, people):
-                    return False
-        for i in {i for i, _ in changes}:
-            for person_ok in compiled.person_rules:
-                if not person_ok(self, i):
-                    return False
-        return all(all_ok(self) for all_ok in compiled.global_rules)
-
-    def feasible(self) -> bool:
-        """Full feasibility check of every active rule (every network and person)."""
-        compiled = self.compiled
-        for g in range(compiled.G):
-            people = set(self.members[g])
-            for network_ok in compiled.network_rules:
-                if not network_ok(self, g, people):
-                    return False
-        for i in range(compiled.n):
-            for person_ok in compiled.person_rules:
-                if not person_ok(self, i):
-                    return False
-        return all(all_ok(self) for all_ok in compiled.global_rules)
-
-    # ---------------------------------------------------------------- output
-    def assignment(self) -> list[list[int]]:
-        """Members per network as sorted lists of pool indices."""
-        return [sorted(m) for m in self.members]
-
-    def composition(self) -> Composition:
-        """The current composition, with the best meeting slot per network."""
-        compiled = self.compiled
-        members = {
-            compiled.names[g]: [compiled.ids[i] for i in sorted(self.members[g])]
-            for g in range(compiled.G)
-        }
-        slots = {
-            compiled.names[g]: self.best_slot(g)
-            for g in range(compiled.G)
-            if compiled.meeting_slots[g] is not None
-        }
-        return Composition(members, {k: v for k, v in slots.items() if v is not None})
+    def term_names(self) -> tuple[str, ...]:
+        """The objective terms the compiled problem weighs (the problem's active terms)."""
+        return tuple(t for t in TERM_NAMES if t in self.terms)
