@@ -370,10 +370,28 @@ def _solve(problem: Problem, args: argparse.Namespace) -> Result:
         "composition found) ...",
         flush=True,
     )
-    if args.quiet or not sys.stdout.isatty():
+    if args.quiet:
         return run(None)
+    if not sys.stdout.isatty():
+        return run(_first_only())
     with _ProgressBar(args.time_limit) as bar:
         return run(bar)
+
+
+def _first_only() -> ProgressFn:
+    """One line at the first composition, for logs and pipes (the bar is for terminals)."""
+    said: list[bool] = []
+
+    def on_progress(p: Progress) -> None:
+        if not said:
+            said.append(True)
+            print(
+                f"First composition after {p.seconds:.2f} s (objective {p.objective:,.1f}); "
+                "improving it ...",
+                flush=True,
+            )
+
+    return on_progress
 
 
 def _print_composition(problem: Problem, result: Result) -> None:

@@ -172,14 +172,14 @@ def _cli(out: Path, extra: list[str]) -> subprocess.Popen[str]:
     )
 
 
-def interrupt_cli(out: Path, sig: int, after: float = 2.0) -> tuple[int, str, str, float]:
-    """Run ``evocompose solve``, send ``sig`` ``after`` seconds into the solve; (code, out, err, s)."""
+def interrupt_cli(out: Path, sig: int, after: float = 0.5) -> tuple[int, str, str, float]:
+    """Run ``evocompose solve``, send ``sig`` ``after`` s after its first composition; (code, out, err, s)."""
     proc = _cli(out, [])
     assert proc.stdout is not None
     lines: list[str] = []
-    for line in proc.stdout:  # wait until it is composing
+    for line in proc.stdout:  # wait until it has a composition to keep
         lines.append(line)
-        if line.startswith("Composing"):
+        if line.startswith("First composition after"):
             break
     time.sleep(after)
     sent = time.perf_counter()

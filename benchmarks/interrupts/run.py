@@ -47,8 +47,10 @@ INPUTS = [
 ]
 
 
-def one(solver: str, sig: signal.Signals, delay: float, folder: Path) -> dict[str, object]:
-    """One interrupted run."""
+def one(
+    solver: str, sig: signal.Signals, delay: float, folder: Path, start_at: str
+) -> dict[str, object]:
+    """One interrupted run: ``delay`` seconds after the line starting with ``start_at``."""
     out = folder / f"run-{solver}-{sig.name}-{delay:g}.csv"
     proc = subprocess.Popen(
         [
@@ -70,7 +72,7 @@ def one(solver: str, sig: signal.Signals, delay: float, folder: Path) -> dict[st
     )
     assert proc.stdout is not None
     for line in proc.stdout:
-        if line.startswith("Composing"):
+        if line.startswith(start_at):
             break
     time.sleep(delay)
     sent = time.perf_counter()
@@ -101,6 +103,12 @@ def one(solver: str, sig: signal.Signals, delay: float, folder: Path) -> dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--after",
+        default="Composing",
+        help="count the delay from the output line starting with this (default: the solve's "
+        "start; 'First composition' counts from the first composition)",
+    )
     args = parser.parse_args()
     plan = itertools.cycle(
         itertools.product(
@@ -110,7 +118,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for _, (solver, sig, delay) in zip(range(args.runs), plan, strict=False):
-            row = one(solver, sig, delay, Path(tmp))
+            row = one(solver, sig, delay, Path(tmp), args.after)
             print(row, flush=True)
             rows.append(row)
     head = list(rows[0])
@@ -141,7 +149,7 @@ def main() -> None:
             "",
             f"{dt.date.today()} on {platform.machine()} ({os.cpu_count()} cores, shared; "
             f"load {load:.1f}), Python {platform.python_version()}; command "
-            f"`python benchmarks/interrupts/run.py --runs {args.runs}`.",
+            f"`python benchmarks/interrupts/run.py {' '.join(sys.argv[1:])}`.",
             "",
             f"`evocompose solve` (Stevns, 120 s limit) interrupted {len(rows)} times, after it "
             "said it was composing plus the delay shown. **"
