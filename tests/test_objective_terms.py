@@ -141,3 +141,11 @@ def test_weighted_total_of_partial_values() -> None:
     assert weighted_total(p, {"*": {"spread": 2.0}}) == 10.0
     assert weighted_total(p, {"*": {}}) == 0.0
     assert weighted_total(p, {}) == 0.0
+
+
+def test_weighted_total_ignores_a_per_network_spread() -> None:
+    """``spread`` is not per network: an entry under a network is skipped, the terms after it are not."""
+    p = _problem(Weights(sector=2.0, spread=5.0))
+    # only the global spread counts: sector 3 x 2 + spread 2 x 5 (the 4 under "food" is ignored)
+    values = {"food": {"spread": 4.0, "sector": 3.0}, "*": {"spread": 2.0}}
+    assert weighted_total(p, values) == 6.0 + 10.0
