@@ -237,6 +237,50 @@ def test_availability_table(attr_problem: Problem) -> None:
     assert pd.isna(b["best_slot"]) and b["free_in_best"] == 0 and math.isnan(b["required"])
 
 
+def test_availability_best_slot_only_among_the_allowed_slots(attr_problem: Problem) -> None:
+    """With meeting slots listed, the best slot is the best of those, not of the whole week."""
+    spec = NetworkSpec("a", min_size=1, max_size=3, meeting=MeetingRule(0.5, ("mon-morning",)))
+    p = attr_problem.replace(networks=(spec, attr_problem.networks[1]))
+    t = availability_table(p, Composition({"a": ["x1", "x2", "x3"], "b": []}))
+    # thu-morning has 2 of 3 free but is not allowed; mon-morning (x3 only) is the best allowed
+    assert t.columns.tolist() == [
+        "network",
+        "size",
+        "slot",
+        "free_in_slot",
+        "share_in_slot",
+        "best_slot",
+        "free_in_best",
+        "share_in_best",
+        "required",
+    ]
+    row = t.set_index("network").loc["a"]
+    assert (row["size"], row["best_slot"], row["free_in_best"]) == (3, "mon-morning", 1)
+    assert row["share_in_best"] == pytest.approx(1 / 3)
+    # b is empty: no slot, shares undefined (not a division by zero)
+    b = t.set_index("network").loc["b"]
+    assert b["size"] == 0 and b["free_in_slot"] == 0
+    assert math.isnan(b["share_in_slot"]) and math.isnan(b["share_in_best"])
+
+
+def test_availability_shares_of_an_empty_network_with_a_slot(attr_problem: Problem) -> None:
+    t = availability_table(attr_problem, Composition({"a": [], "b": []}, {"a": "mon-morning"}))
+    a = t.set_index("network").loc["a"]
+    assert (a["size"], a["slot"], a["free_in_slot"], a["free_in_best"]) == (0, "mon-morning", 0, 0)
+    assert math.isnan(a["share_in_slot"]) and math.isnan(a["share_in_best"])
+
+
+def test_tables_without_rows_keep_their_columns() -> None:
+    """No skill rule, or a single network (no pair): an empty table, but with its columns."""
+    p = evo.datasets.tiny()
+    comp = Composition({"a": ["p1", "p2"], "b": ["p4", "p5"]})
+    r = skill_requirements(p, comp)
+    assert r.empty and r.columns.tolist() == ["network", "skill", "min", "holders", "met"]
+    one = p.replace(networks=p.networks[:1])
+    b = bridges_table(one, Composition({"a": ["p1", "p2"]}))
+    assert b.empty and b.columns.tolist() == ["network_a", "network_b", "shared", "ties_across"]
+
+
 # --------------------------------------------------------------------- ties
 def test_ei_index_against_definition(tied: Problem) -> None:
     g = tied.ties
@@ -250,6 +294,18 @@ def test_ei_index_against_definition(tied: Problem) -> None:
     assert ei_index(g, {"p1", "p2", "p3"}) == 0.0
     # the whole pool has no outside: -1
     assert ei_index(g, set(g)) == -1.0
+
+
+def test_ei_index_skips_members_without_ties_and_goes_on() -> None:
+    """Members that are not in the graph count for nothing; the others still count.
+
+    Fifty tie-less members make it all but certain that one is met before a or b
+    (a set's order is the hash's), so stopping at the first would be noticed.
+    """
+    g = nx.Graph([("a", "b"), ("a", "c")])
+    members = {"a", "b"} | {f"z{i}" for i in range(50)}
+    assert ei_index(g, members) == 0.0  # I = a-b, E = a-c: (1 - 1) / 2
+    assert math.isnan(ei_index(g, {"z1", "z2"}))  # no tie at all
 
 
 def test_tie_table_by_hand(tied: Problem) -> None:
