@@ -149,6 +149,19 @@ def test_composition_counts_tiny() -> None:
         composition_counts(p, comp, "shoe_size")
 
 
+def test_composition_counts_whole_frame() -> None:
+    """Labels included: the index is named ``network``, the columns by the field."""
+    p = evo.datasets.tiny()
+    comp = Composition({"a": ["p1", "p3", "p4"], "b": ["p2", "p5"]})
+    expected = pd.DataFrame(
+        [[1, 1, 1], [1, 1, 0], [2, 2, 1]],
+        index=pd.Index(["a", "b", "(all)"], name="network"),
+        columns=pd.Index(["agriculture", "food", "tourism"], name="sector"),
+        dtype="int64",
+    )
+    pd.testing.assert_frame_equal(composition_counts(p, comp, "sector"), expected)
+
+
 def test_diversity_table_tiny() -> None:
     p = evo.datasets.tiny()
     comp = Composition({"a": ["p1", "p2", "p5"], "b": ["p4", "p6"]})
@@ -177,6 +190,8 @@ def test_person_and_mean_pairwise_distance(attr_problem: Problem) -> None:
     assert person_distance(attr_problem, "x2", "x3") == pytest.approx(5.0)
     assert mean_pairwise_distance(attr_problem, ["x1", "x2", "x3"]) == pytest.approx(10.5 / 3)
     assert math.isnan(mean_pairwise_distance(attr_problem, ["x1"]))
+    # two members make one pair: its distance
+    assert mean_pairwise_distance(attr_problem, ["x1", "x3"]) == pytest.approx(3.0)
 
 
 def test_pairwise_diversity(attr_problem: Problem) -> None:
@@ -360,6 +375,15 @@ def test_sector_tie_matrix_and_pool_integration(tied: Problem) -> None:
 
 
 # --------------------------------------------------------------------- scorecard
+def test_sector_tie_matrix_whole_frame(tied: Problem) -> None:
+    """Labels included: rows and columns are both named ``sector``."""
+    sectors = pd.Index(["agriculture", "food", "tourism"], name="sector")
+    expected = pd.DataFrame(
+        [[1, 1, 1], [1, 1, 1], [1, 1, 0]], index=sectors, columns=sectors, dtype="int64"
+    )
+    pd.testing.assert_frame_equal(sector_tie_matrix(tied), expected)
+
+
 def test_scorecard_by_hand(tied: Problem) -> None:
     comp = Composition({"a": ["p1", "p2", "p3"], "b": ["p4", "p5", "p6"]})
     s = scorecard(tied, comp, name="x")
