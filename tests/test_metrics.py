@@ -136,6 +136,29 @@ def test_rao_stirling_by_hand() -> None:
         rao_stirling({"unknown": 1}, d)
 
 
+def test_rao_stirling_ignores_zero_counts_and_needs_both_axes() -> None:
+    labels = ["food", "tourism"]
+    d = pd.DataFrame([[0, 0.5], [0.5, 0]], index=labels, columns=labels)
+    # a value counted 0 needs no row: p = .5, .5 -> 2 * (.5 * .5 * .5)
+    assert rao_stirling({"food": 1, "tourism": 1, "fishing": 0}, d) == pytest.approx(0.25)
+    # a value labelling the rows but not the columns is still missing
+    rows_only = pd.DataFrame([[0, 1], [1, 0], [1, 1]], index=[*labels, "fishing"], columns=labels)
+    with pytest.raises(ValueError, match="no row/column for 'fishing'"):
+        rao_stirling({"food": 1, "fishing": 1}, rows_only)
+    with pytest.raises(ValueError, match="^counts must be >= 0$"):
+        rao_stirling({"food": 2, "tourism": -1})
+
+
+def test_sector_distance_whole_frame() -> None:
+    labels = ["food", "tourism", "fishing"]
+    expected = pd.DataFrame(
+        [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 0.0]], index=labels, columns=labels
+    )
+    # repeated sectors are listed once, in first-seen order
+    got = sector_distance(["food", "tourism", "food", "fishing"])
+    pd.testing.assert_frame_equal(got, expected)
+
+
 # --------------------------------------------------------------------- diversity frames
 def test_composition_counts_tiny() -> None:
     p = evo.datasets.tiny()
@@ -401,6 +424,18 @@ def test_scorecard_by_hand(tied: Problem) -> None:
     assert s["relevance_mean"] == 0.0  # tiny has no themes or relevance
     expected = pairwise_diversity(tied, comp).set_index("network").loc["(all)", "mean_distance"]
     assert s["mean_pairwise_distance"] == pytest.approx(expected)
+
+
+def test_scorecard_means_include_one_member_networks() -> None:
+    """A network of one has Blau 0 and counts in the mean; an empty one does not count."""
+    p = evo.datasets.tiny()
+    # a: agriculture, food, tourism -> 1 - 3/9 = 2/3; b: p2 alone -> 0
+    s = scorecard(p, Composition({"a": ["p1", "p3", "p4"], "b": ["p2"]}))
+    assert s["blau_sector_mean"] == pytest.approx((2 / 3 + 0) / 2)
+    assert s["networks"] == 2.0
+    s = scorecard(p, Composition({"a": ["p1", "p3", "p4"], "b": []}))
+    assert s["blau_sector_mean"] == pytest.approx(2 / 3)
+    assert s["networks"] == 1.0
 
 
 def test_scorecard_counts_violations() -> None:
