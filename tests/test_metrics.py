@@ -145,7 +145,7 @@ def test_rao_stirling_ignores_zero_counts_and_needs_both_axes() -> None:
     rows_only = pd.DataFrame([[0, 1], [1, 0], [1, 1]], index=[*labels, "fishing"], columns=labels)
     with pytest.raises(ValueError, match="no row/column for 'fishing'"):
         rao_stirling({"food": 1, "fishing": 1}, rows_only)
-    with pytest.raises(ValueError, match="^counts must be >= 0$"):
+    with pytest.raises(ValueError, match=r"^counts must be >= 0$"):
         rao_stirling({"food": 2, "tourism": -1})
 
 
@@ -395,6 +395,31 @@ def test_sector_tie_matrix_and_pool_integration(tied: Problem) -> None:
     t = pool_integration(tied, comp)
     assert t.loc["before"].tolist() == [5, 3, 3, 3, 2, pytest.approx(5 / 6)]
     assert t.loc["after"].tolist() == [8, 5, 3, 3, 1, 1.0]
+
+
+def test_pool_integration_whole_frame(tied: Problem) -> None:
+    comp = Composition({"a": ["p1", "p2", "p3"], "b": ["p4", "p5", "p6"]})
+    columns = [
+        "acquainted_pairs",
+        "cross_sector_pairs",
+        "sector_pairs_linked",
+        "sector_pairs",
+        "components",
+        "largest_component",
+    ]
+    # before: 5 ties, 3 cross, all 3 sector pairs linked, 3 sectors -> 3 pairs; p6 alone -> 2
+    # components, the largest 5 of 6; after: + p1-p3, p4-p6, p5-p6 -> 8, one component
+    expected = pd.DataFrame(
+        [[5, 3, 3, 3, 2, 5 / 6], [8, 5, 3, 3, 1, 1.0]], index=["before", "after"], columns=columns
+    )
+    pd.testing.assert_frame_equal(pool_integration(tied, comp), expected)
+
+
+def test_pool_integration_of_an_empty_pool() -> None:
+    p = Problem(Pool(()), (NetworkSpec("a", min_size=0, max_size=0),))
+    t = pool_integration(p, Composition({"a": []}))
+    assert t.loc["after", ["acquainted_pairs", "sector_pairs", "components"]].tolist() == [0, 0, 0]
+    assert math.isnan(t.loc["before", "largest_component"])  # no share of nobody
 
 
 # --------------------------------------------------------------------- scorecard
