@@ -230,6 +230,15 @@ def test_pairwise_diversity(attr_problem: Problem) -> None:
     assert "mean_dissimilarity" not in t.columns
 
 
+def test_pairwise_diversity_field_without_mismatch(attr_problem: Problem) -> None:
+    # x1-x2: same sector and area, actor type and gender differ; skills {m, n} vs {m}: 1/2
+    t = pairwise_diversity(attr_problem, Composition({"a": ["x1", "x2"], "b": []}))
+    a = t.set_index("network").loc["a"]
+    assert (a["mismatch_sector"], a["mismatch_area"]) == (0.0, 0.0)
+    assert (a["mismatch_actor_type"], a["mismatch_gender"]) == (1.0, 1.0)
+    assert a["skill_jaccard"] == 0.5 and a["mean_distance"] == 2.5
+
+
 def test_pairwise_diversity_dissimilarity() -> None:
     p = evo.datasets.tiny()
     d = [[abs(i - j) for j in range(6)] for i in range(6)]
@@ -367,6 +376,24 @@ def test_tie_table_by_hand(tied: Problem) -> None:
     assert (total["possible_pairs"], total["tie_pairs"], total["isolates"]) == (6, 3, 1)
     assert total["density"] == pytest.approx(0.5)
     assert total["ei_index"] == pytest.approx(1 / 7)
+
+
+def test_tie_table_columns_in_order(tied: Problem) -> None:
+    t = tie_table(tied, Composition({"a": ["p1", "p2"], "b": ["p4"]}))
+    assert t.columns.tolist() == [
+        "network",
+        "size",
+        "possible_pairs",
+        "tie_pairs",
+        "density",
+        "new_pairs",
+        "new_cross_sector",
+        "external_ties",
+        "ei_index",
+        "isolates",
+    ]
+    # a: p1-p2 tied (agriculture-food); b: p4 alone; (all): the sums
+    assert t["tie_pairs"].tolist() == [1, 0, 1] and t["possible_pairs"].tolist() == [1, 0, 1]
 
 
 def test_tie_table_small_networks(tied: Problem) -> None:
