@@ -109,6 +109,13 @@ def test_blau_shannon_evenness_by_hand() -> None:
     assert evenness([0, 3]) != evenness([0, 3])  # nan: one category present
 
 
+def test_one_value_present_of_several_possible() -> None:
+    # one value present: H = 0 (a positive zero), so evenness against 2 possible values is 0 / ln 2
+    assert math.copysign(1.0, shannon([5])) == 1.0
+    assert evenness([3, 0], categories=2) == 0.0
+    assert math.isnan(evenness([0, 0], categories=2))  # nothing counted: undefined
+
+
 @pytest.mark.parametrize("fn", [blau, shannon, evenness])
 def test_indices_edge_cases(fn: Any) -> None:
     assert math.isnan(fn([]))
@@ -183,6 +190,24 @@ def test_composition_counts_whole_frame() -> None:
         dtype="int64",
     )
     pd.testing.assert_frame_equal(composition_counts(p, comp, "sector"), expected)
+
+
+def test_diversity_table_without_fields_and_with_an_unknown_one() -> None:
+    p = evo.datasets.tiny()
+    comp = Composition({"a": ["p1", "p2"], "b": ["p4", "p5"]})
+    t = diversity_table(p, comp, fields=[])
+    assert t.empty
+    assert t.columns.tolist() == [
+        "network",
+        "field",
+        "size",
+        "categories",
+        "blau",
+        "shannon",
+        "evenness",
+    ]
+    with pytest.raises(ValueError, match="unknown field 'shoe_size'"):
+        diversity_table(p, comp, fields=["sector", "shoe_size"])
 
 
 def test_diversity_table_tiny() -> None:
