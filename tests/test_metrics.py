@@ -210,6 +210,21 @@ def test_diversity_table_without_fields_and_with_an_unknown_one() -> None:
         diversity_table(p, comp, fields=["sector", "shoe_size"])
 
 
+def test_unknown_field_message_lists_the_fields_and_columns() -> None:
+    builtin = "organisation, sector, actor_type, area, external"
+    with pytest.raises(ValueError) as e:
+        composition_counts(evo.datasets.tiny(), Composition({}), "shoe")
+    assert str(e.value) == (
+        f"unknown field 'shoe'; use one of {builtin} or a candidate column (none)"
+    )
+    x = Candidate("x", "X", "O", "food", "private", attributes={"gender": "f", "age": "old"})
+    pool = Pool((x,))
+    p = Problem(pool, (NetworkSpec("a", min_size=0, max_size=1),))
+    with pytest.raises(ValueError) as e:
+        composition_counts(p, Composition({}), "shoe")
+    assert str(e.value).endswith(f"use one of {builtin} or a candidate column (gender, age)")
+
+
 def test_diversity_table_tiny() -> None:
     p = evo.datasets.tiny()
     comp = Composition({"a": ["p1", "p2", "p5"], "b": ["p4", "p6"]})
