@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import math
+from fractions import Fraction
 from types import ModuleType
 from typing import Any
 
@@ -114,6 +115,15 @@ def test_one_value_present_of_several_possible() -> None:
     assert math.copysign(1.0, shannon([5])) == 1.0
     assert evenness([3, 0], categories=2) == 0.0
     assert math.isnan(evenness([0, 0], categories=2))  # nothing counted: undefined
+
+
+def test_indices_of_fractional_counts() -> None:
+    # shares that sum to less than 1 are still normalised: .25, .25 -> p = .5, .5
+    assert blau([0.25, 0.25]) == pytest.approx(0.5)
+    # any real numbers, exact fractions included
+    assert blau({"a": Fraction(1, 3), "b": Fraction(1, 3)}) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match=r"^counts must be finite numbers >= 0$"):
+        blau([1, math.inf])
 
 
 @pytest.mark.parametrize("fn", [blau, shannon, evenness])
@@ -322,6 +332,23 @@ def test_availability_table(attr_problem: Problem) -> None:
     assert a["required"] == 2  # ceil(0.5 * 3)
     b = t.loc["b"]
     assert pd.isna(b["best_slot"]) and b["free_in_best"] == 0 and math.isnan(b["required"])
+
+
+def test_relevance_below_the_minimum_and_requirement_totals(attr_problem: Problem) -> None:
+    a = NetworkSpec("a", min_size=1, max_size=3, min_relevance=0.1, skills=(Skill("m", 2),))
+    p = attr_problem.replace(networks=(a, attr_problem.networks[1]))
+    comp = Composition({"a": ["x1", "x3", "x4"], "b": ["x2"]})
+    t = relevance_table(p, comp)
+    # a: x1 .9, x3 .1 (at the minimum: not below), x4 0 (below) -> 1; b has no minimum -> 0
+    assert t.columns.tolist()[:2] == ["network", "size"]
+    assert t[["network", "size", "below_min"]].values.tolist() == [
+        ["a", 3, 1],
+        ["b", 1, 0],
+        ["(all)", 4, 1],
+    ]
+    # one requirement (m >= 2): only x1 holds m in a -> not met; b has none
+    c = skill_coverage(p, comp).set_index("network")
+    assert (c.loc["(all)", "requirements"], c.loc["(all)", "requirements_met"]) == (1, 0)
 
 
 def test_availability_best_slot_only_among_the_allowed_slots(attr_problem: Problem) -> None:
