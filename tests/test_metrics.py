@@ -351,6 +351,32 @@ def test_relevance_below_the_minimum_and_requirement_totals(attr_problem: Proble
     assert (c.loc["(all)", "requirements"], c.loc["(all)", "requirements_met"]) == (1, 0)
 
 
+def test_skill_coverage_whole_frame(attr_problem: Problem) -> None:
+    b = NetworkSpec("b", min_size=0, max_size=3, skills=(Skill("k", 1),))
+    p = attr_problem.replace(networks=(attr_problem.networks[0], b))
+    # a: m (x1, x2) >= 2 and n (x1) >= 1 met, skills {m, n}; b: k (x4) >= 1 met, skills {k};
+    # the pool holds {k, m, n}
+    expected = pd.DataFrame(
+        {
+            "network": ["a", "b", "(all)"],
+            "size": [3, 1, 4],
+            "requirements": [2, 1, 3],
+            "requirements_met": [2, 1, 3],
+            "distinct_skills": [2, 1, 3],
+            "pool_share": [2 / 3, 1 / 3, 1.0],
+        }
+    )
+    pd.testing.assert_frame_equal(skill_coverage(p, attr_comp()), expected)
+
+
+def test_skill_coverage_of_a_pool_without_skills() -> None:
+    pool = Pool((Candidate("x", "X", "O", "food", "private"),))
+    p = Problem(pool, (NetworkSpec("a", min_size=0, max_size=1),))
+    t = skill_coverage(p, Composition({"a": ["x"]}))
+    assert t["distinct_skills"].tolist() == [0, 0]
+    assert t["pool_share"].isna().all()  # a share of no skills at all is undefined
+
+
 def test_availability_best_slot_only_among_the_allowed_slots(attr_problem: Problem) -> None:
     """With meeting slots listed, the best slot is the best of those, not of the whole week."""
     spec = NetworkSpec("a", min_size=1, max_size=3, meeting=MeetingRule(0.5, ("mon-morning",)))
