@@ -939,6 +939,14 @@ def test_max_per_on_a_personal_field_names_people_not_the_value_unless_asked() -
     ]
 
 
+def test_check_report_hides_personal_values_unless_asked() -> None:
+    p = make([net(max_per={"organisation": 1})], _same_org())
+    hidden = "network 'a' has 2 members sharing one organisation ('p1', 'p2'), allows <= 1"
+    shown = "network 'a' has 2 members with organisation 'Acme', allows <= 1"
+    assert check_report(p, comp(a=["p1", "p2"]))["message"].tolist() == [hidden]
+    assert check_report(p, comp(a=["p1", "p2"]), show_names=True)["message"].tolist() == [shown]
+
+
 def test_sharing_sorts_pairs_by_both_networks() -> None:
     # (a, d) comes before (b, c): the first network decides, then the second
     p = make([net(), net("b"), net("c"), net("d")], default_capacity=3)

@@ -277,6 +277,7 @@ def test_pairwise_diversity(attr_problem: Problem) -> None:
     assert a["skill_jaccard"] == pytest.approx((0.5 + 1 + 1) / 3)
     assert math.isnan(t.loc["b", "mean_distance"])  # one member
     assert t.loc["(all)", "pairs"] == 3 and t.loc["(all)", "size"] == 4
+    assert (t.loc["a", "size"], t.loc["b", "size"]) == (3, 1)
     assert "mean_dissimilarity" not in t.columns
 
 
