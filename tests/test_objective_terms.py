@@ -149,3 +149,17 @@ def test_weighted_total_ignores_a_per_network_spread() -> None:
     # only the global spread counts: sector 3 x 2 + spread 2 x 5 (the 4 under "food" is ignored)
     values = {"food": {"spread": 4.0, "sector": 3.0}, "*": {"spread": 2.0}}
     assert weighted_total(p, values) == 6.0 + 10.0
+
+
+def test_weights_lookups_and_hash() -> None:
+    w = Weights(sector=2.0, attribute_weights={"gender": 3.0})
+    assert w.term_weight("sector") == 2.0
+    with pytest.raises(KeyError) as e:
+        w.term_weight("shoe_size")
+    assert e.value.args == ("shoe_size",)
+    # a declared attribute without its own weight counts once
+    assert (w.attribute_factor("gender"), w.attribute_factor("age")) == (3.0, 1.0)
+    # hashable despite the dict; attribute weights do not enter the hash, the other weights do
+    assert hash(w) == hash(Weights(sector=2.0)) == hash(Weights(sector=2.0))
+    assert hash(Weights(sector=2.0)) != hash(Weights(sector=3.0))
+    assert {w: "x"}[w] == "x"
