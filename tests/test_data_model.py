@@ -255,3 +255,26 @@ def test_dissimilarity_dataframe_is_aligned_by_id() -> None:
     pd.testing.assert_frame_equal(shuffled, before)
     with pytest.raises(evo.ProblemError, match="p6"):
         p.replace(dissimilarity=frame.drop(index="p6"))
+
+
+def test_rules_describe_themselves_in_full() -> None:
+    assert Quota("sector", ("agriculture", "food"), min=2).describe() == (
+        "sector in {agriculture, food} >= 2"
+    )
+    share = Quota("sector", ("food",), min=0.25, max=0.5, unit="share")
+    assert share.describe() == "sector in {food} >= 25% and <= 50%"
+    assert Quota("area", ("v1",), max=3, label="the village").describe() == (
+        "area in the village <= 3"
+    )
+    assert MaxPer("organisation", 1).describe() == "at most 1 member(s) per organisation"
+    assert SkillRequirement("export", 2).describe() == "at least 2 holder(s) of skill 'export'"
+    assert MeetingRule(0.75, ("mon-morning", "tue-evening")).describe() == (
+        "one common slot among mon-morning, tue-evening with 75% of members free"
+    )
+    assert MeetingRule().describe() == "one common slot with 100% of members free"
+    assert BridgeRule(2, "share").describe() == (
+        ">= 2 member(s) of every other network shared with this one"
+    )
+    assert BridgeRule(1, "share_or_tie").describe() == (
+        ">= 1 member(s) of every other network shared with or tied to this one"
+    )
