@@ -278,3 +278,35 @@ def test_rules_describe_themselves_in_full() -> None:
     assert BridgeRule(1, "share_or_tie").describe() == (
         ">= 1 member(s) of every other network shared with or tied to this one"
     )
+
+
+@pytest.mark.parametrize(
+    ("make_rule", "message"),
+    [
+        (
+            lambda: MeetingRule(1.5),
+            "column 'meeting.quorum', value 1.5: meeting quorum must be in (0, 1]",
+        ),
+        (
+            lambda: MeetingRule(0.0),
+            "column 'meeting.quorum', value 0.0: meeting quorum must be in (0, 1]",
+        ),
+        (
+            lambda: MeetingRule(0.5, ("tuesday",)),
+            "column 'meeting.slots', value 'tuesday': malformed slot; write <day>-<time> such as "
+            "tue-evening",
+        ),
+        (lambda: MaxPer("", 1), "column 'max_per': a max_per rule needs a field"),
+        (lambda: MaxPer(5, 1), "column 'max_per': a max_per rule needs a field"),  # type: ignore[arg-type]
+    ],
+)
+def test_rule_errors_in_full(make_rule: Callable[[], object], message: str) -> None:
+    with pytest.raises(NetworkSpecError) as e:
+        make_rule()
+    assert str(e.value) == message
+
+
+def test_meeting_slots_are_kept_as_a_tuple() -> None:
+    rule = MeetingRule(0.5, ["mon-morning", "tue-evening"])  # type: ignore[arg-type]
+    assert rule.slots == ("mon-morning", "tue-evening")
+    assert hash(rule) == hash(MeetingRule(0.5, ("mon-morning", "tue-evening")))
