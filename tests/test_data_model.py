@@ -296,6 +296,11 @@ def test_rules_describe_themselves_in_full() -> None:
             "column 'meeting.slots', value 'tuesday': malformed slot; write <day>-<time> such as "
             "tue-evening",
         ),
+        (
+            lambda: BridgeRule(1, "tie"),
+            "column 'bridge', value (1, 'tie'): bridge needs a whole number min from 0 to "
+            "1,000,000 and mode 'share' or 'share_or_tie'",
+        ),
         (lambda: MaxPer("", 1), "column 'max_per': a max_per rule needs a field"),
         (lambda: MaxPer(5, 1), "column 'max_per': a max_per rule needs a field"),  # type: ignore[arg-type]
     ],
@@ -304,6 +309,12 @@ def test_rule_errors_in_full(make_rule: Callable[[], object], message: str) -> N
     with pytest.raises(NetworkSpecError) as e:
         make_rule()
     assert str(e.value) == message
+
+
+def test_a_bridge_of_zero_members_is_allowed() -> None:
+    assert BridgeRule(0).describe() == (
+        ">= 0 member(s) of every other network shared with or tied to this one"
+    )
 
 
 def test_meeting_slots_are_kept_as_a_tuple() -> None:
