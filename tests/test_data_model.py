@@ -311,6 +311,16 @@ def test_rule_errors_in_full(make_rule: Callable[[], object], message: str) -> N
     assert str(e.value) == message
 
 
+def test_a_bad_quota_bound_is_quoted_in_its_description() -> None:
+    # a number is formatted as usual; text is quoted and cut to 40 characters
+    with pytest.raises(NetworkSpecError) as e:
+        Quota("sector", ("a",), min=-1)
+    assert "quota 'sector in {a} >= -1': a count" in str(e.value)
+    with pytest.raises(NetworkSpecError) as e:
+        Quota("sector", ("a",), min="x" * 60)  # type: ignore[arg-type]
+    assert f"quota 'sector in {{a}} >= '{'x' * 35}…' (60 characters)': a count" in str(e.value)
+
+
 def test_a_bridge_of_zero_members_is_allowed() -> None:
     assert BridgeRule(0).describe() == (
         ">= 0 member(s) of every other network shared with or tied to this one"
