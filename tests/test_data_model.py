@@ -301,6 +301,11 @@ def test_rules_describe_themselves_in_full() -> None:
             "column 'bridge', value (1, 'tie'): bridge needs a whole number min from 0 to "
             "1,000,000 and mode 'share' or 'share_or_tie'",
         ),
+        (
+            lambda: MaxPer("area", 0),
+            "column 'max_per.area', value 0: at most k members per value needs a whole number k "
+            "from 1 to 1,000,000",
+        ),
         (lambda: MaxPer("", 1), "column 'max_per': a max_per rule needs a field"),
         (lambda: MaxPer(5, 1), "column 'max_per': a max_per rule needs a field"),  # type: ignore[arg-type]
     ],
@@ -325,6 +330,12 @@ def test_a_bridge_of_zero_members_is_allowed() -> None:
     assert BridgeRule(0).describe() == (
         ">= 0 member(s) of every other network shared with or tied to this one"
     )
+
+
+def test_whole_numbers_given_as_floats_become_ints() -> None:
+    limit, bridge = MaxPer("area", 2.0), BridgeRule(1.0)  # type: ignore[arg-type]
+    assert (limit.max, bridge.min) == (2, 1)
+    assert type(limit.max) is int and type(bridge.min) is int
 
 
 def test_meeting_slots_are_kept_as_a_tuple() -> None:
