@@ -342,3 +342,10 @@ def test_meeting_slots_are_kept_as_a_tuple() -> None:
     rule = MeetingRule(0.5, ["mon-morning", "tue-evening"])  # type: ignore[arg-type]
     assert rule.slots == ("mon-morning", "tue-evening")
     assert hash(rule) == hash(MeetingRule(0.5, ("mon-morning", "tue-evening")))
+
+
+def test_unknown_slots_sort_after_the_week_by_name() -> None:
+    from evocompose.fields import slot_key
+
+    slots = ["zz-top", "sun-evening", "aa-first", "mon-morning"]
+    assert sorted(slots, key=slot_key) == ["mon-morning", "sun-evening", "aa-first", "zz-top"]
