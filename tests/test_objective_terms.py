@@ -163,3 +163,39 @@ def test_weights_lookups_and_hash() -> None:
     assert hash(w) == hash(Weights(sector=2.0)) == hash(Weights(sector=2.0))
     assert hash(Weights(sector=2.0)) != hash(Weights(sector=3.0))
     assert {w: "x"}[w] == "x"
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        (
+            {"sector": float("nan")},
+            "column 'weights.sector', value nan: a weight must be a finite number between "
+            "-1e+06 and 1e+06",
+        ),
+        (
+            {"attribute_weights": {"g": 2e6}},
+            "column 'weights.attribute_weights.g', value 2000000.0: a weight must be a finite "
+            "number between -1e+06 and 1e+06",
+        ),
+        (
+            {"mode": "x"},
+            "column 'weights.mode', value 'x': mode must be 'weighted' or 'lexicographic'",
+        ),
+        (
+            {"order": ("sector", "shoe")},
+            "column 'weights.order', value 'shoe': unknown term in the order; use sector, "
+            "actor_type, area, attributes, skills, new_cross_sector_ties, cohesion, relevance, "
+            "synergy, spread, dissimilarity",
+        ),
+        (
+            {"cohesion_target": 1.5},
+            "column 'weights.cohesion_target', value 1.5: cohesion_target must be a whole number "
+            "from 0 to 1,000,000",
+        ),
+    ],
+)
+def test_weights_errors_in_full(kw: dict[str, object], message: str) -> None:
+    with pytest.raises(evo.ProblemError) as e:
+        Weights(**kw)  # type: ignore[arg-type]
+    assert str(e.value) == message
