@@ -199,3 +199,11 @@ def test_weights_errors_in_full(kw: dict[str, object], message: str) -> None:
     with pytest.raises(evo.ProblemError) as e:
         Weights(**kw)  # type: ignore[arg-type]
     assert str(e.value) == message
+
+
+def test_weights_keep_their_own_copies() -> None:
+    given = {"gender": 2.0}
+    w = Weights(attribute_weights=given, order=["sector", "area"])  # type: ignore[arg-type]
+    given["gender"] = 5.0  # the caller's dict changes later: the weights do not
+    assert w.attribute_weights == {"gender": 2.0} and w.attribute_factor("gender") == 2.0
+    assert w.order == ("sector", "area") and type(w.order) is tuple
