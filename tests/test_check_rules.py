@@ -897,6 +897,56 @@ def test_unsatisfiable_share_quota_names_the_bound_it_breaks() -> None:
     ]
 
 
+def test_share_quota_names_the_maximum_it_breaks_when_the_count_equals_the_minimum() -> None:
+    # min 40 % and max 50 % of 3: at least ceil(1.2) = 2 and at most floor(1.5) = 1;
+    # 2 members meet the minimum exactly and break the maximum, whose share is named
+    cands = _sectors("agri", "agri", "food")
+    q = Quota("sector", ("agri",), min=0.4, max=0.5, unit="share")
+    v = check(make([net(quotas=(q,))], cands), comp(a=["p1", "p2", "p3"]))
+    assert [x.message for x in v] == [
+        "network 'a' has 2 members with sector in {agri}, needs <= 1 (50% of 3)"
+    ]
+
+
+def _same_org() -> list[Candidate]:
+    return [cand("p1", organisation="Acme"), cand("p2", organisation="Acme"), cand("p3")]
+
+
+def test_quota_on_a_personal_field_hides_its_values_unless_asked() -> None:
+    q = Quota("organisation", ("Acme",), min=2)
+    p = make([net(quotas=(q,))], _same_org())
+    hidden = "network 'a' has 0 members with organisation in the listed values, needs >= 2"
+    assert [v.message for v in check(p, comp(a=["p3"]))] == [hidden]
+    shown = "network 'a' has 0 members with organisation in {Acme}, needs >= 2"
+    assert [v.message for v in check(p, comp(a=["p3"]), show_names=True)] == [shown]
+    # a label names the values without naming them, so it is shown either way
+    labelled = Quota("organisation", ("Acme",), min=2, label="the big firm")
+    p = make([net(quotas=(labelled,))], _same_org())
+    said = "network 'a' has 0 members with organisation in the big firm, needs >= 2"
+    assert [v.message for v in check(p, comp(a=["p3"]))] == [said]
+    assert [v.message for v in check(p, comp(a=["p3"]), show_names=True)] == [said]
+
+
+def test_max_per_on_a_personal_field_names_people_not_the_value_unless_asked() -> None:
+    p = make([net(max_per={"organisation": 1})], _same_org())
+    found = check(p, comp(a=["p1", "p2", "p3"]))
+    assert [v.message for v in found] == [
+        "network 'a' has 2 members sharing one organisation ('p1', 'p2'), allows <= 1"
+    ]
+    assert found[0].detail == {"field": "organisation", "value": "Acme", "count": 2, "max": 1}
+    assert [v.message for v in check(p, comp(a=["p1", "p2", "p3"]), show_names=True)] == [
+        "network 'a' has 2 members with organisation 'Acme', allows <= 1"
+    ]
+
+
+def test_check_report_hides_personal_values_unless_asked() -> None:
+    p = make([net(max_per={"organisation": 1})], _same_org())
+    hidden = "network 'a' has 2 members sharing one organisation ('p1', 'p2'), allows <= 1"
+    shown = "network 'a' has 2 members with organisation 'Acme', allows <= 1"
+    assert check_report(p, comp(a=["p1", "p2"]))["message"].tolist() == [hidden]
+    assert check_report(p, comp(a=["p1", "p2"]), show_names=True)["message"].tolist() == [shown]
+
+
 def test_sharing_sorts_pairs_by_both_networks() -> None:
     # (a, d) comes before (b, c): the first network decides, then the second
     p = make([net(), net("b"), net("c"), net("d")], default_capacity=3)

@@ -255,3 +255,97 @@ def test_dissimilarity_dataframe_is_aligned_by_id() -> None:
     pd.testing.assert_frame_equal(shuffled, before)
     with pytest.raises(evo.ProblemError, match="p6"):
         p.replace(dissimilarity=frame.drop(index="p6"))
+
+
+def test_rules_describe_themselves_in_full() -> None:
+    assert Quota("sector", ("agriculture", "food"), min=2).describe() == (
+        "sector in {agriculture, food} >= 2"
+    )
+    share = Quota("sector", ("food",), min=0.25, max=0.5, unit="share")
+    assert share.describe() == "sector in {food} >= 25% and <= 50%"
+    assert Quota("area", ("v1",), max=3, label="the village").describe() == (
+        "area in the village <= 3"
+    )
+    assert MaxPer("organisation", 1).describe() == "at most 1 member(s) per organisation"
+    assert SkillRequirement("export", 2).describe() == "at least 2 holder(s) of skill 'export'"
+    assert MeetingRule(0.75, ("mon-morning", "tue-evening")).describe() == (
+        "one common slot among mon-morning, tue-evening with 75% of members free"
+    )
+    assert MeetingRule().describe() == "one common slot with 100% of members free"
+    assert BridgeRule(2, "share").describe() == (
+        ">= 2 member(s) of every other network shared with this one"
+    )
+    assert BridgeRule(1, "share_or_tie").describe() == (
+        ">= 1 member(s) of every other network shared with or tied to this one"
+    )
+
+
+@pytest.mark.parametrize(
+    ("make_rule", "message"),
+    [
+        (
+            lambda: MeetingRule(1.5),
+            "column 'meeting.quorum', value 1.5: meeting quorum must be in (0, 1]",
+        ),
+        (
+            lambda: MeetingRule(0.0),
+            "column 'meeting.quorum', value 0.0: meeting quorum must be in (0, 1]",
+        ),
+        (
+            lambda: MeetingRule(0.5, ("tuesday",)),
+            "column 'meeting.slots', value 'tuesday': malformed slot; write <day>-<time> such as "
+            "tue-evening",
+        ),
+        (
+            lambda: BridgeRule(1, "tie"),
+            "column 'bridge', value (1, 'tie'): bridge needs a whole number min from 0 to "
+            "1,000,000 and mode 'share' or 'share_or_tie'",
+        ),
+        (
+            lambda: MaxPer("area", 0),
+            "column 'max_per.area', value 0: at most k members per value needs a whole number k "
+            "from 1 to 1,000,000",
+        ),
+        (lambda: MaxPer("", 1), "column 'max_per': a max_per rule needs a field"),
+        (lambda: MaxPer(5, 1), "column 'max_per': a max_per rule needs a field"),  # type: ignore[arg-type]
+    ],
+)
+def test_rule_errors_in_full(make_rule: Callable[[], object], message: str) -> None:
+    with pytest.raises(NetworkSpecError) as e:
+        make_rule()
+    assert str(e.value) == message
+
+
+def test_a_bad_quota_bound_is_quoted_in_its_description() -> None:
+    # a number is formatted as usual; text is quoted and cut to 40 characters
+    with pytest.raises(NetworkSpecError) as e:
+        Quota("sector", ("a",), min=-1)
+    assert "quota 'sector in {a} >= -1': a count" in str(e.value)
+    with pytest.raises(NetworkSpecError) as e:
+        Quota("sector", ("a",), min="x" * 60)  # type: ignore[arg-type]
+    assert f"quota 'sector in {{a}} >= '{'x' * 35}…' (60 characters)': a count" in str(e.value)
+
+
+def test_a_bridge_of_zero_members_is_allowed() -> None:
+    assert BridgeRule(0).describe() == (
+        ">= 0 member(s) of every other network shared with or tied to this one"
+    )
+
+
+def test_whole_numbers_given_as_floats_become_ints() -> None:
+    limit, bridge = MaxPer("area", 2.0), BridgeRule(1.0)  # type: ignore[arg-type]
+    assert (limit.max, bridge.min) == (2, 1)
+    assert type(limit.max) is int and type(bridge.min) is int
+
+
+def test_meeting_slots_are_kept_as_a_tuple() -> None:
+    rule = MeetingRule(0.5, ["mon-morning", "tue-evening"])  # type: ignore[arg-type]
+    assert rule.slots == ("mon-morning", "tue-evening")
+    assert hash(rule) == hash(MeetingRule(0.5, ("mon-morning", "tue-evening")))
+
+
+def test_unknown_slots_sort_after_the_week_by_name() -> None:
+    from evocompose.fields import slot_key
+
+    slots = ["zz-top", "sun-evening", "aa-first", "mon-morning"]
+    assert sorted(slots, key=slot_key) == ["mon-morning", "sun-evening", "aa-first", "zz-top"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import math
+from fractions import Fraction
 from types import ModuleType
 from typing import Any
 
@@ -109,6 +110,22 @@ def test_blau_shannon_evenness_by_hand() -> None:
     assert evenness([0, 3]) != evenness([0, 3])  # nan: one category present
 
 
+def test_one_value_present_of_several_possible() -> None:
+    # one value present: H = 0 (a positive zero), so evenness against 2 possible values is 0 / ln 2
+    assert math.copysign(1.0, shannon([5])) == 1.0
+    assert evenness([3, 0], categories=2) == 0.0
+    assert math.isnan(evenness([0, 0], categories=2))  # nothing counted: undefined
+
+
+def test_indices_of_fractional_counts() -> None:
+    # shares that sum to less than 1 are still normalised: .25, .25 -> p = .5, .5
+    assert blau([0.25, 0.25]) == pytest.approx(0.5)
+    # any real numbers, exact fractions included
+    assert blau({"a": Fraction(1, 3), "b": Fraction(1, 3)}) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match=r"^counts must be finite numbers >= 0$"):
+        blau([1, math.inf])
+
+
 @pytest.mark.parametrize("fn", [blau, shannon, evenness])
 def test_indices_edge_cases(fn: Any) -> None:
     assert math.isnan(fn([]))
@@ -136,6 +153,29 @@ def test_rao_stirling_by_hand() -> None:
         rao_stirling({"unknown": 1}, d)
 
 
+def test_rao_stirling_ignores_zero_counts_and_needs_both_axes() -> None:
+    labels = ["food", "tourism"]
+    d = pd.DataFrame([[0, 0.5], [0.5, 0]], index=labels, columns=labels)
+    # a value counted 0 needs no row: p = .5, .5 -> 2 * (.5 * .5 * .5)
+    assert rao_stirling({"food": 1, "tourism": 1, "fishing": 0}, d) == pytest.approx(0.25)
+    # a value labelling the rows but not the columns is still missing
+    rows_only = pd.DataFrame([[0, 1], [1, 0], [1, 1]], index=[*labels, "fishing"], columns=labels)
+    with pytest.raises(ValueError, match="no row/column for 'fishing'"):
+        rao_stirling({"food": 1, "fishing": 1}, rows_only)
+    with pytest.raises(ValueError, match=r"^counts must be >= 0$"):
+        rao_stirling({"food": 2, "tourism": -1})
+
+
+def test_sector_distance_whole_frame() -> None:
+    labels = ["food", "tourism", "fishing"]
+    expected = pd.DataFrame(
+        [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 0.0]], index=labels, columns=labels
+    )
+    # repeated sectors are listed once, in first-seen order
+    got = sector_distance(["food", "tourism", "food", "fishing"])
+    pd.testing.assert_frame_equal(got, expected)
+
+
 # --------------------------------------------------------------------- diversity frames
 def test_composition_counts_tiny() -> None:
     p = evo.datasets.tiny()
@@ -147,6 +187,52 @@ def test_composition_counts_tiny() -> None:
     assert composition_counts(p, comp, "external").loc["(all)", "false"] == 5
     with pytest.raises(ValueError, match="unknown field"):
         composition_counts(p, comp, "shoe_size")
+
+
+def test_composition_counts_whole_frame() -> None:
+    """Labels included: the index is named ``network``, the columns by the field."""
+    p = evo.datasets.tiny()
+    comp = Composition({"a": ["p1", "p3", "p4"], "b": ["p2", "p5"]})
+    expected = pd.DataFrame(
+        [[1, 1, 1], [1, 1, 0], [2, 2, 1]],
+        index=pd.Index(["a", "b", "(all)"], name="network"),
+        columns=pd.Index(["agriculture", "food", "tourism"], name="sector"),
+        dtype="int64",
+    )
+    pd.testing.assert_frame_equal(composition_counts(p, comp, "sector"), expected)
+
+
+def test_diversity_table_without_fields_and_with_an_unknown_one() -> None:
+    p = evo.datasets.tiny()
+    comp = Composition({"a": ["p1", "p2"], "b": ["p4", "p5"]})
+    t = diversity_table(p, comp, fields=[])
+    assert t.empty
+    assert t.columns.tolist() == [
+        "network",
+        "field",
+        "size",
+        "categories",
+        "blau",
+        "shannon",
+        "evenness",
+    ]
+    with pytest.raises(ValueError, match="unknown field 'shoe_size'"):
+        diversity_table(p, comp, fields=["sector", "shoe_size"])
+
+
+def test_unknown_field_message_lists_the_fields_and_columns() -> None:
+    builtin = "organisation, sector, actor_type, area, external"
+    with pytest.raises(ValueError) as e:
+        composition_counts(evo.datasets.tiny(), Composition({}), "shoe")
+    assert str(e.value) == (
+        f"unknown field 'shoe'; use one of {builtin} or a candidate column (none)"
+    )
+    x = Candidate("x", "X", "O", "food", "private", attributes={"gender": "f", "age": "old"})
+    pool = Pool((x,))
+    p = Problem(pool, (NetworkSpec("a", min_size=0, max_size=1),))
+    with pytest.raises(ValueError) as e:
+        composition_counts(p, Composition({}), "shoe")
+    assert str(e.value).endswith(f"use one of {builtin} or a candidate column (gender, age)")
 
 
 def test_diversity_table_tiny() -> None:
@@ -177,6 +263,8 @@ def test_person_and_mean_pairwise_distance(attr_problem: Problem) -> None:
     assert person_distance(attr_problem, "x2", "x3") == pytest.approx(5.0)
     assert mean_pairwise_distance(attr_problem, ["x1", "x2", "x3"]) == pytest.approx(10.5 / 3)
     assert math.isnan(mean_pairwise_distance(attr_problem, ["x1"]))
+    # two members make one pair: its distance
+    assert mean_pairwise_distance(attr_problem, ["x1", "x3"]) == pytest.approx(3.0)
 
 
 def test_pairwise_diversity(attr_problem: Problem) -> None:
@@ -189,7 +277,17 @@ def test_pairwise_diversity(attr_problem: Problem) -> None:
     assert a["skill_jaccard"] == pytest.approx((0.5 + 1 + 1) / 3)
     assert math.isnan(t.loc["b", "mean_distance"])  # one member
     assert t.loc["(all)", "pairs"] == 3 and t.loc["(all)", "size"] == 4
+    assert (t.loc["a", "size"], t.loc["b", "size"]) == (3, 1)
     assert "mean_dissimilarity" not in t.columns
+
+
+def test_pairwise_diversity_field_without_mismatch(attr_problem: Problem) -> None:
+    # x1-x2: same sector and area, actor type and gender differ; skills {m, n} vs {m}: 1/2
+    t = pairwise_diversity(attr_problem, Composition({"a": ["x1", "x2"], "b": []}))
+    a = t.set_index("network").loc["a"]
+    assert (a["mismatch_sector"], a["mismatch_area"]) == (0.0, 0.0)
+    assert (a["mismatch_actor_type"], a["mismatch_gender"]) == (1.0, 1.0)
+    assert a["skill_jaccard"] == 0.5 and a["mean_distance"] == 2.5
 
 
 def test_pairwise_diversity_dissimilarity() -> None:
@@ -237,6 +335,93 @@ def test_availability_table(attr_problem: Problem) -> None:
     assert pd.isna(b["best_slot"]) and b["free_in_best"] == 0 and math.isnan(b["required"])
 
 
+def test_relevance_below_the_minimum_and_requirement_totals(attr_problem: Problem) -> None:
+    a = NetworkSpec("a", min_size=1, max_size=3, min_relevance=0.1, skills=(Skill("m", 2),))
+    p = attr_problem.replace(networks=(a, attr_problem.networks[1]))
+    comp = Composition({"a": ["x1", "x3", "x4"], "b": ["x2"]})
+    t = relevance_table(p, comp)
+    # a: x1 .9, x3 .1 (at the minimum: not below), x4 0 (below) -> 1; b has no minimum -> 0
+    assert t.columns.tolist()[:2] == ["network", "size"]
+    assert t[["network", "size", "below_min"]].values.tolist() == [
+        ["a", 3, 1],
+        ["b", 1, 0],
+        ["(all)", 4, 1],
+    ]
+    # one requirement (m >= 2): only x1 holds m in a -> not met; b has none
+    c = skill_coverage(p, comp).set_index("network")
+    assert (c.loc["(all)", "requirements"], c.loc["(all)", "requirements_met"]) == (1, 0)
+
+
+def test_skill_coverage_whole_frame(attr_problem: Problem) -> None:
+    b = NetworkSpec("b", min_size=0, max_size=3, skills=(Skill("k", 1),))
+    p = attr_problem.replace(networks=(attr_problem.networks[0], b))
+    # a: m (x1, x2) >= 2 and n (x1) >= 1 met, skills {m, n}; b: k (x4) >= 1 met, skills {k};
+    # the pool holds {k, m, n}
+    expected = pd.DataFrame(
+        {
+            "network": ["a", "b", "(all)"],
+            "size": [3, 1, 4],
+            "requirements": [2, 1, 3],
+            "requirements_met": [2, 1, 3],
+            "distinct_skills": [2, 1, 3],
+            "pool_share": [2 / 3, 1 / 3, 1.0],
+        }
+    )
+    pd.testing.assert_frame_equal(skill_coverage(p, attr_comp()), expected)
+
+
+def test_skill_coverage_of_a_pool_without_skills() -> None:
+    pool = Pool((Candidate("x", "X", "O", "food", "private"),))
+    p = Problem(pool, (NetworkSpec("a", min_size=0, max_size=1),))
+    t = skill_coverage(p, Composition({"a": ["x"]}))
+    assert t["distinct_skills"].tolist() == [0, 0]
+    assert t["pool_share"].isna().all()  # a share of no skills at all is undefined
+
+
+def test_availability_best_slot_only_among_the_allowed_slots(attr_problem: Problem) -> None:
+    """With meeting slots listed, the best slot is the best of those, not of the whole week."""
+    spec = NetworkSpec("a", min_size=1, max_size=3, meeting=MeetingRule(0.5, ("mon-morning",)))
+    p = attr_problem.replace(networks=(spec, attr_problem.networks[1]))
+    t = availability_table(p, Composition({"a": ["x1", "x2", "x3"], "b": []}))
+    # thu-morning has 2 of 3 free but is not allowed; mon-morning (x3 only) is the best allowed
+    assert t.columns.tolist() == [
+        "network",
+        "size",
+        "slot",
+        "free_in_slot",
+        "share_in_slot",
+        "best_slot",
+        "free_in_best",
+        "share_in_best",
+        "required",
+    ]
+    row = t.set_index("network").loc["a"]
+    assert (row["size"], row["best_slot"], row["free_in_best"]) == (3, "mon-morning", 1)
+    assert row["share_in_best"] == pytest.approx(1 / 3)
+    # b is empty: no slot, shares undefined (not a division by zero)
+    b = t.set_index("network").loc["b"]
+    assert b["size"] == 0 and b["free_in_slot"] == 0
+    assert math.isnan(b["share_in_slot"]) and math.isnan(b["share_in_best"])
+
+
+def test_availability_shares_of_an_empty_network_with_a_slot(attr_problem: Problem) -> None:
+    t = availability_table(attr_problem, Composition({"a": [], "b": []}, {"a": "mon-morning"}))
+    a = t.set_index("network").loc["a"]
+    assert (a["size"], a["slot"], a["free_in_slot"], a["free_in_best"]) == (0, "mon-morning", 0, 0)
+    assert math.isnan(a["share_in_slot"]) and math.isnan(a["share_in_best"])
+
+
+def test_tables_without_rows_keep_their_columns() -> None:
+    """No skill rule, or a single network (no pair): an empty table, but with its columns."""
+    p = evo.datasets.tiny()
+    comp = Composition({"a": ["p1", "p2"], "b": ["p4", "p5"]})
+    r = skill_requirements(p, comp)
+    assert r.empty and r.columns.tolist() == ["network", "skill", "min", "holders", "met"]
+    one = p.replace(networks=p.networks[:1])
+    b = bridges_table(one, Composition({"a": ["p1", "p2"]}))
+    assert b.empty and b.columns.tolist() == ["network_a", "network_b", "shared", "ties_across"]
+
+
 # --------------------------------------------------------------------- ties
 def test_ei_index_against_definition(tied: Problem) -> None:
     g = tied.ties
@@ -250,6 +435,18 @@ def test_ei_index_against_definition(tied: Problem) -> None:
     assert ei_index(g, {"p1", "p2", "p3"}) == 0.0
     # the whole pool has no outside: -1
     assert ei_index(g, set(g)) == -1.0
+
+
+def test_ei_index_skips_members_without_ties_and_goes_on() -> None:
+    """Members that are not in the graph count for nothing; the others still count.
+
+    Fifty tie-less members make it all but certain that one is met before a or b
+    (a set's order is the hash's), so stopping at the first would be noticed.
+    """
+    g = nx.Graph([("a", "b"), ("a", "c")])
+    members = {"a", "b"} | {f"z{i}" for i in range(50)}
+    assert ei_index(g, members) == 0.0  # I = a-b, E = a-c: (1 - 1) / 2
+    assert math.isnan(ei_index(g, {"z1", "z2"}))  # no tie at all
 
 
 def test_tie_table_by_hand(tied: Problem) -> None:
@@ -273,6 +470,24 @@ def test_tie_table_by_hand(tied: Problem) -> None:
     assert (total["possible_pairs"], total["tie_pairs"], total["isolates"]) == (6, 3, 1)
     assert total["density"] == pytest.approx(0.5)
     assert total["ei_index"] == pytest.approx(1 / 7)
+
+
+def test_tie_table_columns_in_order(tied: Problem) -> None:
+    t = tie_table(tied, Composition({"a": ["p1", "p2"], "b": ["p4"]}))
+    assert t.columns.tolist() == [
+        "network",
+        "size",
+        "possible_pairs",
+        "tie_pairs",
+        "density",
+        "new_pairs",
+        "new_cross_sector",
+        "external_ties",
+        "ei_index",
+        "isolates",
+    ]
+    # a: p1-p2 tied (agriculture-food); b: p4 alone; (all): the sums
+    assert t["tie_pairs"].tolist() == [1, 0, 1] and t["possible_pairs"].tolist() == [1, 0, 1]
 
 
 def test_tie_table_small_networks(tied: Problem) -> None:
@@ -303,7 +518,41 @@ def test_sector_tie_matrix_and_pool_integration(tied: Problem) -> None:
     assert t.loc["after"].tolist() == [8, 5, 3, 3, 1, 1.0]
 
 
+def test_pool_integration_whole_frame(tied: Problem) -> None:
+    comp = Composition({"a": ["p1", "p2", "p3"], "b": ["p4", "p5", "p6"]})
+    columns = [
+        "acquainted_pairs",
+        "cross_sector_pairs",
+        "sector_pairs_linked",
+        "sector_pairs",
+        "components",
+        "largest_component",
+    ]
+    # before: 5 ties, 3 cross, all 3 sector pairs linked, 3 sectors -> 3 pairs; p6 alone -> 2
+    # components, the largest 5 of 6; after: + p1-p3, p4-p6, p5-p6 -> 8, one component
+    expected = pd.DataFrame(
+        [[5, 3, 3, 3, 2, 5 / 6], [8, 5, 3, 3, 1, 1.0]], index=["before", "after"], columns=columns
+    )
+    pd.testing.assert_frame_equal(pool_integration(tied, comp), expected)
+
+
+def test_pool_integration_of_an_empty_pool() -> None:
+    p = Problem(Pool(()), (NetworkSpec("a", min_size=0, max_size=0),))
+    t = pool_integration(p, Composition({"a": []}))
+    assert t.loc["after", ["acquainted_pairs", "sector_pairs", "components"]].tolist() == [0, 0, 0]
+    assert math.isnan(t.loc["before", "largest_component"])  # no share of nobody
+
+
 # --------------------------------------------------------------------- scorecard
+def test_sector_tie_matrix_whole_frame(tied: Problem) -> None:
+    """Labels included: rows and columns are both named ``sector``."""
+    sectors = pd.Index(["agriculture", "food", "tourism"], name="sector")
+    expected = pd.DataFrame(
+        [[1, 1, 1], [1, 1, 1], [1, 1, 0]], index=sectors, columns=sectors, dtype="int64"
+    )
+    pd.testing.assert_frame_equal(sector_tie_matrix(tied), expected)
+
+
 def test_scorecard_by_hand(tied: Problem) -> None:
     comp = Composition({"a": ["p1", "p2", "p3"], "b": ["p4", "p5", "p6"]})
     s = scorecard(tied, comp, name="x")
@@ -321,6 +570,18 @@ def test_scorecard_by_hand(tied: Problem) -> None:
     assert s["relevance_mean"] == 0.0  # tiny has no themes or relevance
     expected = pairwise_diversity(tied, comp).set_index("network").loc["(all)", "mean_distance"]
     assert s["mean_pairwise_distance"] == pytest.approx(expected)
+
+
+def test_scorecard_means_include_one_member_networks() -> None:
+    """A network of one has Blau 0 and counts in the mean; an empty one does not count."""
+    p = evo.datasets.tiny()
+    # a: agriculture, food, tourism -> 1 - 3/9 = 2/3; b: p2 alone -> 0
+    s = scorecard(p, Composition({"a": ["p1", "p3", "p4"], "b": ["p2"]}))
+    assert s["blau_sector_mean"] == pytest.approx((2 / 3 + 0) / 2)
+    assert s["networks"] == 2.0
+    s = scorecard(p, Composition({"a": ["p1", "p3", "p4"], "b": []}))
+    assert s["blau_sector_mean"] == pytest.approx(2 / 3)
+    assert s["networks"] == 1.0
 
 
 def test_scorecard_counts_violations() -> None:

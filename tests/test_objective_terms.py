@@ -141,3 +141,69 @@ def test_weighted_total_of_partial_values() -> None:
     assert weighted_total(p, {"*": {"spread": 2.0}}) == 10.0
     assert weighted_total(p, {"*": {}}) == 0.0
     assert weighted_total(p, {}) == 0.0
+
+
+def test_weighted_total_ignores_a_per_network_spread() -> None:
+    """``spread`` is not per network: an entry under a network is skipped, the terms after it are not."""
+    p = _problem(Weights(sector=2.0, spread=5.0))
+    # only the global spread counts: sector 3 x 2 + spread 2 x 5 (the 4 under "food" is ignored)
+    values = {"food": {"spread": 4.0, "sector": 3.0}, "*": {"spread": 2.0}}
+    assert weighted_total(p, values) == 6.0 + 10.0
+
+
+def test_weights_lookups_and_hash() -> None:
+    w = Weights(sector=2.0, attribute_weights={"gender": 3.0})
+    assert w.term_weight("sector") == 2.0
+    with pytest.raises(KeyError) as e:
+        w.term_weight("shoe_size")
+    assert e.value.args == ("shoe_size",)
+    # a declared attribute without its own weight counts once
+    assert (w.attribute_factor("gender"), w.attribute_factor("age")) == (3.0, 1.0)
+    # hashable despite the dict; attribute weights do not enter the hash, the other weights do
+    assert hash(w) == hash(Weights(sector=2.0)) == hash(Weights(sector=2.0))
+    assert hash(Weights(sector=2.0)) != hash(Weights(sector=3.0))
+    assert {w: "x"}[w] == "x"
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        (
+            {"sector": float("nan")},
+            "column 'weights.sector', value nan: a weight must be a finite number between "
+            "-1e+06 and 1e+06",
+        ),
+        (
+            {"attribute_weights": {"g": 2e6}},
+            "column 'weights.attribute_weights.g', value 2000000.0: a weight must be a finite "
+            "number between -1e+06 and 1e+06",
+        ),
+        (
+            {"mode": "x"},
+            "column 'weights.mode', value 'x': mode must be 'weighted' or 'lexicographic'",
+        ),
+        (
+            {"order": ("sector", "shoe")},
+            "column 'weights.order', value 'shoe': unknown term in the order; use sector, "
+            "actor_type, area, attributes, skills, new_cross_sector_ties, cohesion, relevance, "
+            "synergy, spread, dissimilarity",
+        ),
+        (
+            {"cohesion_target": 1.5},
+            "column 'weights.cohesion_target', value 1.5: cohesion_target must be a whole number "
+            "from 0 to 1,000,000",
+        ),
+    ],
+)
+def test_weights_errors_in_full(kw: dict[str, object], message: str) -> None:
+    with pytest.raises(evo.ProblemError) as e:
+        Weights(**kw)  # type: ignore[arg-type]
+    assert str(e.value) == message
+
+
+def test_weights_keep_their_own_copies() -> None:
+    given = {"gender": 2.0}
+    w = Weights(attribute_weights=given, order=["sector", "area"])  # type: ignore[arg-type]
+    given["gender"] = 5.0  # the caller's dict changes later: the weights do not
+    assert w.attribute_weights == {"gender": 2.0} and w.attribute_factor("gender") == 2.0
+    assert w.order == ("sector", "area") and type(w.order) is tuple
