@@ -254,9 +254,16 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         if fn is not None:
             fn(Progress(seconds, value, None, f"auto {key}"))
 
+    def searching(p: Progress) -> None:  # the search's improvements, as they come
+        if fn is not None:
+            fn(Progress(p.seconds, p.objective, None, "auto search"))
+
     searched = solve_search(
         problem,
-        opts.replace(time_limit=DECOMPOSED_SEARCH_SHARE * opts.time_limit, progress=None),
+        opts.replace(
+            time_limit=DECOMPOSED_SEARCH_SHARE * opts.time_limit,
+            progress=searching if fn is not None else None,
+        ),
     )
     if searched.status is SolveStatus.INFEASIBLE:
         return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
