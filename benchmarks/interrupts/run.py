@@ -151,8 +151,8 @@ def main() -> None:
             f"load {load:.1f}), Python {platform.python_version()}; command "
             f"`python benchmarks/interrupts/run.py {' '.join(sys.argv[1:])}`.",
             "",
-            f"`evocompose solve` (Stevns, 120 s limit) interrupted {len(rows)} times, after it "
-            "said it was composing plus the delay shown. **"
+            f"`evocompose solve` (Stevns, 120 s limit) interrupted {len(rows)} times, the delay "
+            f"shown after its output line starting with {args.after!r}. **"
             f"{good} of {len(rows)}** wrote the best composition found (it passes the "
             "independent check, its audit is beside it), said so and exited with 130 (Ctrl-C) "
             f"or 143 (SIGTERM), with no traceback; **{early}** were stopped before the backend "
