@@ -83,7 +83,7 @@ def test_a_stop_request_ends_every_backend_with_its_best(solver: str) -> None:
     assert not stopping.requested()  # the request ends with the run
 
 
-def test_the_mdgp_engine_stops_too() -> None:
+def test_the_mdgp_engine_stops_too(warm_mdgp_kernels: None) -> None:
     problem = _grouping_problem()
     asked, on_progress = _stop_after_first(0.3)
     result = evo.solve(problem, time_limit=60, solver="mdgp", progress=on_progress)  # type: ignore[arg-type]
