@@ -631,13 +631,13 @@ def _labelled(items: Sequence[str], flag: str) -> list[tuple[str, str]]:
     out = []
     for item in items:
         label, sep, file = item.partition("=")
-        if not sep or not label.strip() or not file.strip():
+        if not sep or not label or not file:
             raise EvocomposeError(
                 f"write {flag} as LABEL=FILE, e.g. styregruppen=forslag.xlsx",
                 column=flag,
                 value=item,
             )
-        out.append((label.strip(), file.strip()))
+        out.append((label, file))
     return out
 
 
@@ -711,16 +711,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     problem = _load(args)
     comp = _read(args.composition, problem, args)
-    others = {}
-    for item in args.compare_with:
-        label, sep, file = item.partition("=")
-        if not sep or not label or not file:
-            raise EvocomposeError(
-                "write --compare-with as LABEL=FILE, e.g. styregruppen=forslag.xlsx",
-                column="--compare-with",
-                value=item,
-            )
-        others[label] = _read(file, problem, args)
+    others = {
+        label: _read(file, problem, args)
+        for label, file in _labelled(args.compare_with, "--compare-with")
+    }
     files = report(
         problem,
         comp,
