@@ -27,10 +27,10 @@ False
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import platform
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from evocompose.errors import EvocomposeError
+from evocompose.gc_pause import gc_paused
 
 if TYPE_CHECKING:
     from evocompose.composition import Composition
@@ -207,10 +208,13 @@ def problem_fingerprint(problem: Problem) -> str:
     in large problems) are put in order by number instead of as lists, and
     written as text directly; the garbage collector rests meanwhile (it
     would scan the whole graph again and again while the lists are made).
+    A problem is immutable (its ties graph is frozen), so the digest is
+    kept with it: the second call on the same problem object is free.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    known = _known_fingerprint(problem)
+    if known is not None:
+        return known
+    with gc_paused():
         doc = canonical_content(problem, ties=False)
         marker = "\x00ties\x00"  # no id or value contains NUL: readers refuse control characters
         doc["ties"] = marker
@@ -220,10 +224,35 @@ def problem_fingerprint(problem: Problem) -> str:
         for chunk in _ties_text(problem):
             digest.update(chunk.encode("utf-8"))
         digest.update(tail.encode("utf-8"))
-        return digest.hexdigest()
-    finally:
-        if enabled:
-            gc.enable()
+        result = digest.hexdigest()
+    key = id(problem)
+    _FINGERPRINTS[key] = (weakref.ref(problem, lambda _ref: _FINGERPRINTS.pop(key, None)), result)
+    return result
+
+
+def _known_fingerprint(problem: Problem) -> str | None:
+    """The fingerprint of this problem object, if already computed."""
+    known = _FINGERPRINTS.get(id(problem))
+    return known[1] if known is not None and known[0]() is problem else None
+
+
+#: Fingerprints already computed, by the id of a live problem object (problems compare by
+#: content, so they cannot be dictionary keys themselves); an entry leaves with its problem.
+_FINGERPRINTS: dict[int, tuple[weakref.ref[Problem], str]] = {}
+
+
+def _attrs_text(data: Mapping[Any, Any], memo: dict[Any, str]) -> str:
+    """The JSON text of a tie's sorted ``[str(name), repr(value)]`` pairs.
+
+    Memoised on exactly what the text is made of (few ties differ in it).
+    """
+    sig = (tuple(map(str, data)), tuple(map(repr, data.values())))
+    text = memo.get(sig)
+    if text is None:
+        pairs = sorted([name, value] for name, value in zip(*sig, strict=True))
+        text = json.dumps(pairs, separators=(",", ":"), ensure_ascii=False)
+        memo[sig] = text
+    return text
 
 
 def _ties_text(problem: Problem) -> Iterator[str]:
@@ -231,30 +260,46 @@ def _ties_text(problem: Problem) -> Iterator[str]:
 
     Each tie is ``[lo, hi, data]`` with ``lo <= hi``; the list is sorted,
     and as every pair occurs once the order is that of ``(lo, hi)``: the
-    ranks of the ids in sorted order, compared as one number.
+    ranks of the ids in sorted order, compared as one number. The graph's
+    adjacency is read directly (each tie seen from its lower end), and the
+    text of the tie data is made once per distinct data.
     """
     graph = problem.ties
     nodes = sorted(str(v) for v in graph.nodes)
     rank = {v: k for k, v in enumerate(nodes)}
+    rank_of = {v: rank[str(v)] for v in graph.nodes}
     quoted = [json.dumps(v, ensure_ascii=False) for v in nodes]
     n = max(1, len(nodes))
-    keys = np.empty(graph.number_of_edges(), dtype=np.int64)
+    keys: list[int] = []
     extra: dict[int, str] = {}
-    for k, (a, b, data) in enumerate(graph.edges(data=True)):
-        ra, rb = rank[str(a)], rank[str(b)]
-        key = ra * n + rb if ra <= rb else rb * n + ra
-        keys[k] = key
-        if data:
-            attrs = sorted([str(name), repr(value)] for name, value in data.items())
-            extra[key] = json.dumps(attrs, separators=(",", ":"), ensure_ascii=False)
-    keys.sort()
+    memo: dict[Any, str] = {}
+    # the raw adjacency dicts: networkx's read-only views cost a Python call per item
+    for a, nbrs in graph._adj.items():
+        ra = rank_of[a]
+        base = ra * n
+        for b, data in nbrs.items():
+            rb = rank_of[b]
+            if rb < ra:
+                continue
+            key = base + rb
+            keys.append(key)
+            if data:
+                extra[key] = _attrs_text(data, memo)
+    order = np.array(keys, dtype=np.int64)
+    order.sort()
     yield "["
-    step = 65536
-    for at in range(0, len(keys), step):
-        part = []
-        for key in keys[at : at + step].tolist():
-            lo, hi = divmod(key, n)
-            part.append(f"[{quoted[lo]},{quoted[hi]},{extra.get(key, '[]')}]")
+    step = 262144
+    for at in range(0, len(order), step):
+        chunk = order[at : at + step]
+        los, his = (chunk // n).tolist(), (chunk % n).tolist()
+        if extra:
+            get = extra.get
+            part = [
+                f"[{quoted[lo]},{quoted[hi]},{get(key, '[]')}]"
+                for lo, hi, key in zip(los, his, chunk.tolist(), strict=True)
+            ]
+        else:
+            part = [f"[{quoted[lo]},{quoted[hi]},[]]" for lo, hi in zip(los, his, strict=True)]
         yield ("," if at else "") + ",".join(part)
     yield "]"
 
@@ -340,6 +385,41 @@ class Audit:
 
     def __hash__(self) -> int:
         return hash((self.fingerprint, self.call, self.seed, self.composition))
+
+    @classmethod
+    def of(cls, problem: Problem, **fields: Any) -> Audit:
+        """An audit of ``problem`` whose fingerprint is made when first read.
+
+        :func:`problem_fingerprint` takes seconds on 100,000 candidates;
+        made here it would not count against the time limit of the call
+        that produced the result, but it would overrun it. So it is made
+        when something reads it (writing the audit, showing the result,
+        comparing audits), once per problem object; until then the audit
+        holds on to the problem. ``fields`` are the other attributes.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> p = evo.datasets.tiny()
+        >>> a = Audit.of(p, call="solve", backend="cpsat", solver="cpsat 9", time_limit=5.0,
+        ...              seed=0, workers=1, deterministic=True)
+        >>> a.fingerprint == problem_fingerprint(p)
+        True
+        """
+        known = _known_fingerprint(problem)
+        audit = cls(fingerprint=known or "", **fields)
+        if known is None:
+            object.__setattr__(audit, "_pending", problem)
+        return audit
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "fingerprint":
+            own = object.__getattribute__(self, "__dict__")
+            pending = own.get("_pending")
+            if pending is not None:
+                own["fingerprint"] = problem_fingerprint(pending)
+                own.pop("_pending", None)
+        return object.__getattribute__(self, name)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready)."""

@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "evocompose.errors": 1,
     "evocompose._html": 1,
     "evocompose.limits": 1,
+    "evocompose.gc_pause": 1,
     "evocompose.vocabulary": 1,
     "evocompose.fields": 1,
     "evocompose.weights": 1,

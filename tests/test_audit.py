@@ -240,3 +240,35 @@ def test_reproduce_names_changed_versions() -> None:
     found = reproduce(p, old)
     assert found.changed_versions["ortools"][0] == "0.0"
     assert "ortools 0.0 ->" in str(found)
+
+
+def test_solve_leaves_the_fingerprint_until_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fingerprint (seconds on 100,000 people) never counts against solve's time limit."""
+    import evocompose.audit as audit_module
+
+    calls: list[int] = []
+    real = audit_module.problem_fingerprint
+
+    def counted(problem: evo.Problem) -> str:
+        calls.append(1)
+        return real(problem)
+
+    monkeypatch.setattr(audit_module, "problem_fingerprint", counted)
+    p = evo.datasets.tiny()
+    r = evo.solve(p, time_limit=2, workers=1, solver="cpsat")
+    assert r.audit is not None and calls == []
+    assert r.audit.fingerprint == real(p) and calls == [1]
+    assert r.audit.fingerprint == real(p) and calls == [1]  # made once
+    assert Audit.from_json(r.audit.to_json()) == r.audit
+    # a problem object whose fingerprint is known gets it at once
+    again = evo.solve(p, time_limit=2, workers=1, solver="cpsat")
+    assert again.audit is not None and "_pending" not in vars(again.audit)
+
+
+def test_fingerprints_are_kept_per_problem_object() -> None:
+    p = evo.datasets.tiny()
+    first = problem_fingerprint(p)
+    assert problem_fingerprint(p) == first
+    q = p.replace(default_capacity=2)  # another object, another fingerprint
+    assert problem_fingerprint(q) != first
+    assert problem_fingerprint(p.replace()) == first  # equal content, same digest
