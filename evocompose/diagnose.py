@@ -1188,9 +1188,10 @@ def diagnose_no_composition(
     After INFEASIBLE, a full :func:`diagnose`. After UNKNOWN (the backend ran
     out of time), a full diagnosis only when the problem is proven
     impossible, by a counting argument or by a feasibility solve of at most
-    ``check_time``; when that solve finds a composition instead, a diagnosis
-    saying so (``feasible=True``, with the composition). ``None`` when
-    nothing was decided, or after MODEL_INVALID.
+    ``check_time`` (none when ``check_time`` is 0 or less); when that solve
+    finds a composition instead, a diagnosis saying so (``feasible=True``,
+    with the composition). ``None`` when nothing was decided, or after
+    MODEL_INVALID.
     """
     kwargs: dict[str, Any] = {
         "seed": seed,
@@ -1203,6 +1204,8 @@ def diagnose_no_composition(
     if status is not SolveStatus.UNKNOWN:
         return None
     if not counting_findings(problem):
+        if check_time <= 0:
+            return None
         quick = _guarded().find_feasible(
             problem,
             SolveOptions(

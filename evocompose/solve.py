@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import TYPE_CHECKING, Any
 
-from evocompose.audit import Audit, composition_digest, now, problem_fingerprint
+from evocompose.audit import Audit, composition_digest, now
 from evocompose.check import check
 from evocompose.diagnose import diagnose_no_composition
 from evocompose.result import Result, SolveStatus
@@ -20,6 +21,9 @@ __all__ = ["attach_audit", "composition_data", "solve"]
 
 #: Smallest diagnosis budget (seconds) when ``solve(diagnose=True)``.
 DIAGNOSIS_TIME = 10.0
+#: After UNKNOWN with no time left, the counting arguments still run on problems of at
+#: most this many candidate-network pairs (milliseconds there; seconds on 100,000 people).
+COUNTING_PAIRS = 50_000
 
 
 def composition_data(composition: Composition | None) -> dict[str, Any] | None:
@@ -42,9 +46,13 @@ def attach_audit(
     started: str,
     parameters: dict[str, Any] | None = None,
 ) -> Result:
-    """A copy of ``result`` carrying its :class:`~evocompose.audit.Audit` (results are never changed)."""
-    audit = Audit(
-        fingerprint=problem_fingerprint(problem),
+    """A copy of ``result`` carrying its :class:`~evocompose.audit.Audit` (results are never changed).
+
+    The audit's fingerprint of the problem is made when first read (see
+    :meth:`~evocompose.audit.Audit.of`), so that it never overruns a time limit.
+    """
+    audit = Audit.of(
+        problem,
         call=call,
         backend=backend,
         solver=result.solver,
@@ -107,7 +115,9 @@ def solve(
     ----------
     problem : Problem
     time_limit : float
-        Wall-clock seconds (model building included); the best composition
+        Wall-clock seconds (model building included; the audit's
+        fingerprint of the problem is made when first read, see
+        :meth:`~evocompose.audit.Audit.of`); the best composition
         found so far is returned when it runs out, or earlier on Ctrl-C
         (SIGINT, a notebook's interrupt button) or SIGTERM: every backend
         then stops within about a second, ``result.interrupted`` names the
@@ -151,13 +161,18 @@ def solve(
         When the backend returns no composition, find out why and attach it
         as ``result.diagnosis`` (:func:`evocompose.diagnose`): always after
         INFEASIBLE; after UNKNOWN (out of time) when a counting argument or
-        a short feasibility check (at most ``min(5, time_limit)`` seconds)
-        proves the problem impossible, which makes the status INFEASIBLE.
-        When that check finds a composition instead, it is returned
-        (FEASIBLE, ``stats.path`` ending in ``"feasibility check"``), so a
-        solve that found nothing may take up to twice ``time_limit``.
-        ``True`` gives a diagnosis ``max(10, time_limit)`` seconds, a number
-        that many; ``False`` skips all of it.
+        a short feasibility check proves the problem impossible, which
+        makes the status INFEASIBLE. The check gets what is left of
+        ``time_limit`` (at most 5 s; none when the backend used it all), so
+        the time limit holds; the counting arguments run when time is left
+        or the problem has at most :data:`COUNTING_PAIRS` candidate-network
+        pairs (with ``deterministic=True`` the check gets
+        ``min(5, time_limit)`` units, as the result must not depend on the
+        clock). When the check finds a composition instead, it is returned
+        (FEASIBLE, ``stats.path`` ending in ``"feasibility check"``).
+        ``True`` gives the diagnosis of an INFEASIBLE result
+        ``max(10, time_limit)`` seconds, a number that many; ``False`` skips
+        all of it.
     language : {"en", "da"}
         Language of the diagnosis.
 
@@ -186,6 +201,7 @@ def solve(
     >>> r.audit.call, r.audit.backend
     ('solve', 'auto')
     """
+    clock = time.perf_counter()
     started = now()
     options = SolveOptions(
         time_limit=time_limit,
@@ -199,16 +215,23 @@ def solve(
     result = get_backend(solver).run(problem, options)
     if result.composition is None and diagnose and result.interrupted is None:
         budget = max(DIAGNOSIS_TIME, time_limit) if diagnose is True else float(diagnose)
-        found = diagnose_no_composition(
-            problem,
-            result.status,
-            time_limit=budget,
-            check_time=min(DIAGNOSIS_TIME / 2, float(time_limit)),
-            seed=seed,
-            workers=workers,
-            deterministic=deterministic,
-            language=language,
-        )
+        left = float(time_limit) - (time.perf_counter() - clock)
+        check_time = min(DIAGNOSIS_TIME / 2, float(time_limit) if deterministic else left)
+        pairs = len(problem.pool) * len(problem.networks)
+        late = not deterministic and left <= 0
+        if result.status is SolveStatus.UNKNOWN and late and pairs > COUNTING_PAIRS:
+            found = None  # not even the counting arguments fit in the time limit
+        else:
+            found = diagnose_no_composition(
+                problem,
+                result.status,
+                time_limit=budget,
+                check_time=check_time,
+                seed=seed,
+                workers=workers,
+                deterministic=deterministic,
+                language=language,
+            )
         if found is not None and found.feasible is True and found.composition is not None:
             if not check(problem, found.composition):
                 result = _found_by_check(problem, result, found.composition, found.seconds)
