@@ -165,10 +165,8 @@ def _spread_penalty(total: int, caps: np.ndarray, w: np.ndarray) -> float:
 def _attribute_bound(ctx: _Context, field_name: str, w: np.ndarray) -> tuple[float, bool]:
     """Bound on ``sum_g w_g * mismatched pairs on field`` (and whether it is the coupled one)."""
     problem = ctx.problem
-    values = [c.attribute(field_name) for c in problem.pool.candidates]
-    index: dict[str, int] = {}
-    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64)
-    V = max(1, len(index))
+    codes, values = problem.pool.codes(field_name)
+    V = max(1, len(values))
     G = len(problem.networks)
     # eligible people per (network, value)
     per_value = np.zeros((G, V), dtype=np.int64)

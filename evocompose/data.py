@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -265,7 +266,54 @@ class Pool:
 
     def values(self, name: str) -> tuple[str, ...]:
         """Sorted distinct values of a field or attribute over the pool."""
-        return tuple(sorted({c.attribute(name) for c in self.candidates}))
+        return tuple(sorted(set(self.column(name))))
+
+    def column(self, name: str) -> tuple[str, ...]:
+        """Every candidate's value of a countable field (:meth:`Candidate.attribute`), in pool order.
+
+        Read once per field and kept (a pool never changes).
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> evo.datasets.tiny().pool.column("sector")[:3]
+        ('agriculture', 'food', 'food')
+        """
+        known = self._columns.get(name)
+        if known is None:
+            known = tuple(c.attribute(name) for c in self.candidates)
+            self._columns[name] = known
+        return known
+
+    @cached_property
+    def _columns(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    def codes(self, name: str) -> tuple[np.ndarray, tuple[str, ...]]:
+        """:meth:`column` as numbers: a code per candidate (read-only) and the values by code.
+
+        Codes number the values in the order they first occur in the pool;
+        kept like the column.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> codes, values = evo.datasets.tiny().pool.codes("sector")
+        >>> codes.tolist(), values
+        ([0, 1, 1, 2, 0, 2], ('agriculture', 'food', 'tourism'))
+        """
+        known = self._codes.get(name)
+        if known is None:
+            index: dict[str, int] = {}
+            column = self.column(name)
+            codes = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int32)
+            codes.setflags(write=False)
+            known = self._codes[name] = (codes, tuple(index))
+        return known
+
+    @cached_property
+    def _codes(self) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+        return {}
 
     def to_frame(self) -> pd.DataFrame:
         """The pool as a DataFrame in the input format (lists joined with ``;``).
@@ -563,6 +611,12 @@ def _pairs(pairs: Iterable[Sequence[str]]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+#: Ties graphs a :class:`Problem` made (string ids, every candidate a node, frozen): a
+#: problem given one of them, e.g. by :meth:`Problem.replace`, shares it instead of copying
+#: millions of ties again.
+_OWN_GRAPHS: weakref.WeakSet[nx.Graph] = weakref.WeakSet()
+
+
 @dataclass(frozen=True, eq=False)
 class Problem:
     """Pool + network specs + ties + global rules + objective weights, validated once.
@@ -636,14 +690,20 @@ class Problem:
         set_(self, "required", tuple(self.required))
         set_(self, "excluded", tuple(self.excluded))
         set_(self, "sector_groups", {k: tuple(v) for k, v in dict(self.sector_groups).items()})
-        graph = nx.Graph()
-        graph.add_nodes_from(self.pool.ids)
-        for a, b, data in self.ties.edges(data=True):
-            graph.add_edge(str(a), str(b), **data)
-        for n in self.ties.nodes:
-            if str(n) not in self.pool:
-                graph.add_node(str(n))
-        set_(self, "ties", nx.freeze(graph))
+        given = self.ties
+        if given in _OWN_GRAPHS and all(i in given for i in self.pool.ids):
+            graph = given  # made and frozen by a problem, and would be made again the same
+        else:
+            graph = nx.Graph()
+            graph.add_nodes_from(self.pool.ids)
+            for a, b, data in given.edges(data=True):
+                graph.add_edge(str(a), str(b), **data)
+            for n in given.nodes:
+                if str(n) not in self.pool:
+                    graph.add_node(str(n))
+            nx.freeze(graph)
+            _OWN_GRAPHS.add(graph)
+        set_(self, "ties", graph)
         if self.dissimilarity is not None:
             d = self._dissimilarity_array(self.dissimilarity)
             d.setflags(write=False)

@@ -196,15 +196,18 @@ def build_guarded_model(problem: Problem) -> GuardedModel:
     def own(ref: RuleRef, ct: cp_model.Constraint) -> None:
         groups.setdefault(ref, []).append(ct.index)
 
+    eligible = _allowed_by_eligibility(problem)
+    everywhere = frozenset(problem.excluded)
     for g, spec in enumerate(problem.networks):
+        here = frozenset(spec.exclude)
         for i in m.eligible[g]:
             c = problem.pool.candidates[i]
-            if "eligibility" in used and not _allowed_by_eligibility(problem, c, spec):
+            if "eligibility" in used and not eligible[i, g]:
                 own(RuleRef("eligibility", spec.name), m.model.add(m.x[i, g] == 0))
             if "excluded" in used:
-                if c.id in spec.exclude:
+                if c.id in here:
                     own(RuleRef("excluded", spec.name, c.id), m.model.add(m.x[i, g] == 0))
-                if c.id in problem.excluded:
+                if c.id in everywhere:
                     own(RuleRef("excluded", None, c.id), m.model.add(m.x[i, g] == 0))
     names = _Names(problem)
     for rule in BUILD_ORDER:

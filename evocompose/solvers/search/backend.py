@@ -142,9 +142,12 @@ def _cpsat_start(
     if CPSAT.unsupported(problem):
         stats["start_cpsat"] = "not used: " + "; ".join(CPSAT.unsupported(problem))
         return None, False
+    if budget <= 0.2:
+        stats["start_cpsat"] = "not used: no time left"
+        return None, False
     t0 = time.perf_counter()
-    reduced = _reduced_problem(problem, compiled, factor=4)
-    if reduced is not None and budget > 0.5:
+    reduced = _reduced_problem(problem, compiled, factor=4) if budget > 0.5 else None
+    if reduced is not None:
         r = solve_cpsat(reduced, opts.replace(time_limit=max(0.5, 0.6 * budget), hint=None))
         stats["start_reduced_pool"] = int(len(reduced.pool) - len(reduced.excluded))
         stats["start_reduced_status"] = str(r.status)
@@ -194,7 +197,10 @@ def first_composition(
         stats["start"] = "construction"
         return S, False
     t = time.perf_counter()
-    deadline = start + REPAIR_SHARE * time_limit
+    now = time.perf_counter()
+    # at least half of what is left: a construction that came late (a huge pool, a loaded
+    # machine) is still repaired, which takes milliseconds, rather than handed to CP-SAT
+    deadline = max(start + REPAIR_SHARE * time_limit, now + 0.5 * (start + time_limit - now))
     left = engine.repair(S, deadline, max_steps=repair_steps)
     stats["repair_seconds"] = time.perf_counter() - t
     stats["repair_steps"] = engine.repair_steps
@@ -313,18 +319,28 @@ def solve_search(
         return _result(problem, SolveStatus.UNKNOWN, None, start, opts, history, stats, None, None)
     first = time.perf_counter() - start
     stats["first_feasible_seconds"] = first
-    bound = closed_form_bound(problem)  # after the first composition: it waits for nothing
+    # after the first composition: it waits for nothing; and not at all when the first
+    # composition came at the time limit (a second on 100,000 candidates)
+    late = (
+        max_iterations is None
+        and not opts.deterministic
+        and time.perf_counter() >= start + time_limit
+    )
+    bound = None if late else closed_form_bound(problem)
+    total = None if bound is None else bound.total
+    if bound is None:
+        stats["bound"] = "not computed: the first composition came at the time limit"
     first_comp = compiled.composition_of(S)
     stats["start_objective"] = S.objective
-    history.append((first, S.objective, bound.total))
+    history.append((first, S.objective, total))
     if fn is not None:
-        fn(Progress(first, S.objective, bound.total, "search"))
+        fn(Progress(first, S.objective, total, "search"))
 
     def on_best(value: float, ml: np.ndarray, size: np.ndarray) -> None:
         t = time.perf_counter() - start
-        history.append((t, value, bound.total))
+        history.append((t, value, total))
         if fn is not None:
-            fn(Progress(t, value, bound.total, "search"))
+            fn(Progress(t, value, total, "search"))
 
     lns_rng = np.random.default_rng(opts.seed + 1)
     deadline = start + time_limit
@@ -359,7 +375,7 @@ def solve_search(
         S,
         deadline=deadline,
         max_iterations=max_iterations,
-        target=bound.total,
+        target=total,
         patience=patience,
         on_best=on_best,
         between=lns if use_lns else None,
@@ -385,8 +401,8 @@ def solve_search(
         opts,
         history,
         stats,
-        bound.total,
-        bound.source,
+        total,
+        None if bound is None else bound.source,
     )
 
 

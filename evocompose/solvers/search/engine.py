@@ -245,14 +245,20 @@ class Engine:
         return int(_core.violation(self.P, S.ref, False)) == 0
 
     def repair(self, S: State, deadline: float, max_steps: int | None = None) -> int:
-        """Repair ``S`` in place until every rule holds or time is up; the violation left."""
+        """Repair ``S`` in place until every rule holds or time is up; the violation left.
+
+        The first chunk of steps runs even after the deadline: it takes
+        milliseconds, and a construction that came late (a huge pool) is
+        often only a few steps from a composition.
+        """
         tabu = np.zeros(self.c.n, dtype=np.int64)
         ist = np.zeros(1, dtype=np.int64)
         sample = 12
         chunk = 200
         left = self.violation(S)
         while left > 0:
-            if time.perf_counter() >= deadline or stop_requested():
+            late = time.perf_counter() >= deadline and ist[0] > 0
+            if late or stop_requested():
                 break
             if max_steps is not None and ist[0] >= max_steps:
                 break
@@ -296,6 +302,9 @@ class Engine:
     ) -> SearchOutcome:
         """Annealing cycles from the feasible composition ``S`` in ``workers`` threads.
 
+        Returns ``S`` itself when the deadline has passed already (and no
+        iteration budget is set).
+
         Parameters
         ----------
         S : State
@@ -326,6 +335,10 @@ class Engine:
         c = self.c
         P = self.P
         start_value = float(S.obj[0])
+        if max_iterations is None and time.perf_counter() >= deadline:
+            # no time left: setting threads up (a second of copying on 100,000 people) would
+            # only overrun the limit
+            return SearchOutcome(S.ml.copy(), S.size.copy(), start_value)
         moving = int(c.ml_off[-1]) if not c.assign_all else c.n
         cycle = cycle or int(min(2_000_000, max(20_000, 60 * moving)))
         strength = max(3, min(50, moving // 200))

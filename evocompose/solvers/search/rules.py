@@ -171,15 +171,15 @@ def _meeting(c: Compiled) -> None:
 
 
 def _conflict(c: Compiled) -> None:
-    partners: list[list[int]] = [[] for _ in range(c.n)]
-    for a, b in c.problem.conflicts:
-        ia, ib = c.person(a), c.person(b)
-        partners[ia].append(ib)
-        partners[ib].append(ia)
+    pairs = [(c.person(a), c.person(b)) for a, b in c.problem.conflicts]
+    ends = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    src = np.concatenate([ends[:, 0], ends[:, 1]])
+    dst = np.concatenate([ends[:, 1], ends[:, 0]])
+    order = np.lexsort((dst, src))  # by person, then partner
     ptr = np.zeros(c.n + 1, dtype=np.int64)
-    ptr[1:] = np.cumsum([len(x) for x in partners])
+    ptr[1:] = np.cumsum(np.bincount(src, minlength=c.n))
     c.cf_ptr = ptr
-    c.cf_idx = np.array([v for x in partners for v in sorted(x)], dtype=np.int32)
+    c.cf_idx = dst[order].astype(np.int32)
 
 
 def _cohesion(c: Compiled) -> None:

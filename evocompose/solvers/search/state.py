@@ -64,6 +64,7 @@ import numpy as np
 from evocompose.composition import Composition
 from evocompose.data import Problem
 from evocompose.fields import DIVERSITY_FIELDS
+from evocompose.gc_pause import gc_paused
 from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
 
 from . import _core
@@ -137,13 +138,6 @@ class State:
         return float(self.obj[0])
 
 
-def _codes(values: list[str]) -> tuple[np.ndarray, int]:
-    """Value codes in first-seen order and the number of distinct values."""
-    index: dict[str, int] = {}
-    out = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=_I32)
-    return out, max(1, len(index))
-
-
 class Compiled:
     """A problem compiled for the search core (arrays in the module docstring).
 
@@ -163,6 +157,10 @@ class Compiled:
     """
 
     def __init__(self, problem: Problem) -> None:
+        with gc_paused():  # millions of small objects on large problems (see gc_pause)
+            self._build(problem)
+
+    def _build(self, problem: Problem) -> None:
         self.problem = problem
         pool = problem.pool
         people = pool.candidates
@@ -181,31 +179,33 @@ class Compiled:
         self.attr_names = [*DIVERSITY_FIELDS, *problem.attributes]
         codes, cards = [], []
         for a in self.attr_names:
-            c, k = _codes([p.attribute(a) for p in people])
+            c, values = pool.codes(a)
             codes.append(c)
-            cards.append(k)
+            cards.append(max(1, len(values)))
         self.codes = np.stack(codes) if codes else np.zeros((1, n), dtype=_I32)
         self.voff = np.zeros(len(cards) + 1, dtype=_I64)
         self.voff[1:] = np.cumsum(cards)
         self.n_sectors = cards[0]
-        self._field_codes: dict[str, tuple[np.ndarray, int]] = {}
 
         # skills
         skills = pool.skills
         self.skill_index = {s: k for k, s in enumerate(skills)}
         self.n_skills = max(1, len(skills))
-        self.sk_ptr, self.sk_idx = csr(
-            [sorted(self.skill_index[s] for s in p.skills) for p in people]
-        )
+        # a candidate's skills are sorted, and so are the pool's: their indices come in order
+        self.sk_ptr, self.sk_idx = csr([[self.skill_index[s] for s in p.skills] for p in people])
 
-        # ties
-        nbrs: list[list[int]] = [[] for _ in range(n)]
-        for a, b in problem.ties.edges:
-            ia, ib = self.index.get(a), self.index.get(b)
-            if ia is not None and ib is not None and ia != ib:
-                nbrs[ia].append(ib)
-                nbrs[ib].append(ia)
-        self.nb_ptr, self.nb_idx = csr([sorted(x) if len(x) > 1 else x for x in nbrs])
+        # ties: the graph's raw adjacency (each tie from both ends; networkx's read-only
+        # views cost a Python call per item, which millions of ties feel)
+        index = self.index
+        nbrs: list[list[int]] = [[]] * n
+        for a, around in problem.ties._adj.items():
+            ia = index.get(a)
+            if ia is None or not around:
+                continue
+            row = [ib for b in around if (ib := index.get(b)) is not None and ib != ia]
+            row.sort()
+            nbrs[ia] = row
+        self.nb_ptr, self.nb_idx = csr(nbrs)
         self.has_ties = bool(self.nb_idx.size)
 
         # must-pair units (every person is in one; singletons alone)
@@ -337,10 +337,8 @@ class Compiled:
     # ------------------------------------------------------------ helpers for the rules
     def field_codes(self, field: str) -> tuple[np.ndarray, list[str]]:
         """Value codes of a countable field (first-seen order) and the values by code."""
-        values = [p.attribute(field) for p in self.problem.pool.candidates]
-        index: dict[str, int] = {}
-        codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=_I32)
-        return codes, list(index)
+        codes, values = self.problem.pool.codes(field)
+        return codes, list(values)
 
     def unit_members(self, i: int) -> list[int]:
         """Person ``i`` and their must-pair partners (pool indices)."""
