@@ -349,3 +349,25 @@ def test_unknown_slots_sort_after_the_week_by_name() -> None:
 
     slots = ["zz-top", "sun-evening", "aa-first", "mon-morning"]
     assert sorted(slots, key=slot_key) == ["mon-morning", "sun-evening", "aa-first", "zz-top"]
+
+
+def test_pool_columns_and_codes_agree_with_each_candidate() -> None:
+    pool = evo.datasets.stevns(seed=0).pool
+    for name in ("sector", "actor_type", "area", "external", "organisation"):
+        column = pool.column(name)
+        assert column == tuple(c.attribute(name) for c in pool)
+        codes, values = pool.codes(name)
+        assert tuple(values[k] for k in codes.tolist()) == column
+        assert list(values) == list(dict.fromkeys(column))  # first-seen order
+        assert not codes.flags.writeable
+        assert pool.codes(name)[0] is codes  # kept
+
+
+def test_a_problem_made_from_another_shares_its_frozen_ties() -> None:
+    p = evo.datasets.stevns(seed=0)
+    q = p.replace(default_capacity=2)
+    assert q.ties is p.ties and nx.is_frozen(q.ties)
+    more = dataclasses.replace(p.pool.candidates[0], id="newcomer")
+    r = p.replace(pool=evo.Pool((*p.pool.candidates, more)))
+    assert r.ties is not p.ties and "newcomer" in r.ties
+    assert set(r.ties.edges) == set(p.ties.edges)

@@ -8,6 +8,7 @@ without a sort of lists per tie.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import networkx as nx
@@ -15,6 +16,10 @@ import numpy as np
 import pytest
 
 import evocompose as evo
+from evocompose.result import Result
+from evocompose.solvers import register, unregister
+from evocompose.solvers.contract import Backend, SolveOptions
+from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +50,64 @@ def test_a_model_that_fits_is_built_and_solved() -> None:
     r = evo.solve(small, time_limit=5, solver="cpsat", diagnose=False)
     assert r.composition is not None and "not_built" not in r.stats.details
     assert evo.check(small, r.composition) == []
+
+
+class _SlowUnknown(Backend):
+    """A backend that uses its whole time limit and finds nothing (as on a huge pool)."""
+
+    name = "slow-unknown"
+
+    def rules(self) -> frozenset[str]:
+        return frozenset(RULE_NAMES)
+
+    def terms(self) -> frozenset[str]:
+        return frozenset(TERM_NAMES)
+
+    def solve(self, problem: evo.Problem, options: SolveOptions) -> Result:
+        time.sleep(options.time_limit)
+        return Result.scored(problem, evo.SolveStatus.UNKNOWN, None, solver=self.name)
+
+
+def test_after_unknown_solve_keeps_its_time_limit() -> None:
+    """No feasibility check beyond the limit (it used to add up to min(5, time_limit) s)."""
+    register("slow-unknown", _SlowUnknown())
+    try:
+        p = evo.datasets.tiny()
+        started = time.perf_counter()
+        r = evo.solve(p, time_limit=1.0, solver="slow-unknown")
+        seconds = time.perf_counter() - started
+    finally:
+        unregister("slow-unknown")
+    assert r.status is evo.SolveStatus.UNKNOWN and r.composition is None
+    assert r.diagnosis is None
+    assert seconds < 1.0 * 1.1 + 0.5
+
+
+def test_an_impossible_problem_is_still_proven_by_counting_after_unknown() -> None:
+    """The counting arguments take milliseconds on small problems: they run even with no time left."""
+    p = evo.datasets.tiny()
+    spec = p.network("a")
+    quota = evo.Quota("sector", ("agriculture",), min=3)
+    bad = p.replace(networks=(dataclasses.replace(spec, quotas=(quota,)), p.network("b")))
+    register("slow-unknown", _SlowUnknown())
+    try:
+        r = evo.solve(bad, time_limit=0.5, solver="slow-unknown")
+    finally:
+        unregister("slow-unknown")
+    assert r.status is evo.SolveStatus.INFEASIBLE
+    assert r.diagnosis is not None and "quota" in r.diagnosis.rules
+
+
+def test_the_search_returns_its_start_when_the_limit_has_passed() -> None:
+    """No threads set up and no closed-form bound once the time is up (seconds on 100k people)."""
+    from evocompose.solvers.search.engine import Engine, load_kernels
+    from evocompose.solvers.search.state import Compiled
+
+    load_kernels()
+    c = Compiled(evo.datasets.stevns(seed=0))
+    engine = Engine(c, seed=0, workers=2)
+    S = engine.construct()
+    engine.repair(S, deadline=0.0)  # the first chunk runs even after the deadline
+    assert engine.repair_steps > 0 or engine.violation(S) == 0
+    out = engine.search(S, deadline=time.perf_counter() - 1.0)
+    assert out.iterations == 0 and out.value == S.objective
