@@ -212,7 +212,12 @@ def solve(
         log=log,
         hint=hint,
     )
-    result = get_backend(solver).run(problem, options)
+    backend = get_backend(solver)  # the first call imports it (numba: half a second)
+    spent = time.perf_counter() - clock
+    run_options = options  # the audit keeps the time limit asked for
+    if not deterministic and spent > 0.01:  # the limit counts from the call
+        run_options = options.replace(time_limit=max(0.01, float(time_limit) - spent))
+    result = backend.run(problem, run_options)
     if result.composition is None and diagnose and result.interrupted is None:
         budget = max(DIAGNOSIS_TIME, time_limit) if diagnose is True else float(diagnose)
         left = float(time_limit) - (time.perf_counter() - clock)
