@@ -398,6 +398,9 @@ def _print_composition(problem: Problem, result: Result) -> None:
     comp = result.composition
     if comp is None:
         print(f"No composition: {result.status}")
+        why = result.why_no_composition()
+        if why is not None:
+            print(why)
         return
     for spec in problem.networks:
         members = comp.members.get(spec.name, ())

@@ -317,6 +317,28 @@ class Result:
         """True only when the solver proved optimality."""
         return self.status is SolveStatus.OPTIMAL
 
+    def why_no_composition(self) -> str | None:
+        """Plain words on a result without a composition that has no diagnosis (else ``None``).
+
+        Out of time (UNKNOWN) says what to try; a model too large to build
+        within the limit says so. An INFEASIBLE result explains itself
+        through its :attr:`diagnosis`, an interrupted one in :meth:`summary`.
+        """
+        if self.composition is not None or self.diagnosis is not None:
+            return None
+        if self.interrupted is not None or self.status is not SolveStatus.UNKNOWN:
+            return None
+        details = self.stats.details
+        text = (
+            f"No composition was found within the time limit ({self.runtime:.1f} s), and "
+            "none of the rules was proven impossible to keep. Give it more time "
+            "(time_limit, --time-limit), try solver='search' on large pools, or run "
+            "evocompose diagnose (evo.diagnose) to look for rules that cannot all be met."
+        )
+        if details.get("not_built"):
+            text += f" CP-SAT: {details['not_built']}"
+        return text
+
     def summary(self) -> str:
         """Readable report: status, objective, bound, gap and terms."""
         lines = [
@@ -340,6 +362,9 @@ class Result:
                     else "no composition had been found yet."
                 )
             )
+        missing = self.why_no_composition()
+        if missing is not None:
+            lines.append(missing)
         if self.terms:
             lines.append("Terms (raw value × weight = contribution):")
             for t, v in self.terms.items():

@@ -81,6 +81,9 @@ def test_after_unknown_solve_keeps_its_time_limit() -> None:
     assert r.status is evo.SolveStatus.UNKNOWN and r.composition is None
     assert r.diagnosis is None
     assert seconds < 1.0 * 1.1 + 0.5
+    why = r.why_no_composition()
+    assert why is not None and "within the time limit" in why and "--time-limit" in why
+    assert why in r.summary()
 
 
 def test_an_impossible_problem_is_still_proven_by_counting_after_unknown() -> None:
