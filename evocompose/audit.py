@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -211,9 +210,10 @@ def problem_fingerprint(problem: Problem) -> str:
     A problem is immutable (its ties graph is frozen), so the digest is
     kept with it: the second call on the same problem object is free.
     """
-    known = _known_fingerprint(problem)
-    if known is not None:
-        return known
+    return str(problem.derived(_KEY, lambda: _fingerprint(problem)))
+
+
+def _fingerprint(problem: Problem) -> str:
     with gc_paused():
         doc = canonical_content(problem, ties=False)
         marker = "\x00ties\x00"  # no id or value contains NUL: readers refuse control characters
@@ -224,21 +224,17 @@ def problem_fingerprint(problem: Problem) -> str:
         for chunk in _ties_text(problem):
             digest.update(chunk.encode("utf-8"))
         digest.update(tail.encode("utf-8"))
-        result = digest.hexdigest()
-    key = id(problem)
-    _FINGERPRINTS[key] = (weakref.ref(problem, lambda _ref: _FINGERPRINTS.pop(key, None)), result)
-    return result
+        return digest.hexdigest()
 
 
 def _known_fingerprint(problem: Problem) -> str | None:
     """The fingerprint of this problem object, if already computed."""
-    known = _FINGERPRINTS.get(id(problem))
-    return known[1] if known is not None and known[0]() is problem else None
+    known = problem.derived_if_known(_KEY)
+    return None if known is None else str(known)
 
 
-#: Fingerprints already computed, by the id of a live problem object (problems compare by
-#: content, so they cannot be dictionary keys themselves); an entry leaves with its problem.
-_FINGERPRINTS: dict[int, tuple[weakref.ref[Problem], str]] = {}
+#: Where a problem keeps its fingerprint (:meth:`~evocompose.Problem.derived`).
+_KEY = "audit.fingerprint"
 
 
 def _attrs_text(data: Mapping[Any, Any], memo: dict[Any, str]) -> str:

@@ -435,8 +435,14 @@ def closed_form_bound(problem: Problem) -> ClosedFormBound:
     Returns
     -------
     ClosedFormBound
-        ``total`` is ``None`` with lexicographic weights.
+        ``total`` is ``None`` with lexicographic weights. Computed once per
+        problem object (:meth:`~evocompose.Problem.derived`).
     """
+    bound: ClosedFormBound = problem.derived("bounds.closed_form", lambda: _closed_form(problem))
+    return bound
+
+
+def _closed_form(problem: Problem) -> ClosedFormBound:
     if problem.weights.mode == "lexicographic":
         return ClosedFormBound(None)
     eligible = problem.eligibility_table()
