@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # the search kernels compiled into numba's on-disk cache (minutes once; again when they change)
 KERNELS := $(VENV)/.kernels
 
-.PHONY: demo test lint typecheck pytest docs fuzz mutate bench clean
+.PHONY: demo test lint typecheck pytest docs fuzz properties mutate bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "evocompose needs Python >= 3.11")'
@@ -43,6 +43,10 @@ test: lint typecheck docs pytest
 # The whole fuzz corpus (>= 1,000 damaged files) with a watchdog; writes docs/reliability.md.
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz/run.py
+
+# Every backend on 200 random problems each against brute force; writes docs/reliability.md.
+properties: $(KERNELS)
+	$(BIN)/python benchmarks/properties/run.py
 
 # Mutation testing of the yardstick (check, objective, metrics, validation):
 # slow (about an hour on 2 cores), so not part of `make test` or CI. Results

@@ -12,8 +12,8 @@ matrix). For each backend:
   is never below the optimum.
 
 ``make test`` runs a small sample; ``EVOCOMPOSE_PROPERTY_EXAMPLES=N`` runs N
-problems per backend (``make properties`` runs 200 each; the figures are in
-``docs/reliability.md``).
+problems per backend (``make properties``, ``benchmarks/properties/run.py``, runs
+200 each and writes the figures to ``docs/reliability.md``).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def _holds(problem: Problem, backend: str) -> None:
     if best is None:
         assert r.composition is None, "a composition of a problem brute force finds impossible"
         assert r.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN)
+        event(f"{backend}: {r.status.value}")
         return
     assert r.status is not SolveStatus.INFEASIBLE, "INFEASIBLE, but brute force found one"
     assert r.composition is not None, f"{backend} found nothing where brute force found one"
