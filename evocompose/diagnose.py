@@ -1172,6 +1172,11 @@ def diagnose(
     )
 
 
+#: Shortest feasibility check worth starting after UNKNOWN (seconds): less builds a model
+#: only to abandon it.
+MIN_CHECK_TIME = 0.5
+
+
 def diagnose_no_composition(
     problem: Problem,
     status: SolveStatus,
@@ -1188,7 +1193,7 @@ def diagnose_no_composition(
     After INFEASIBLE, a full :func:`diagnose`. After UNKNOWN (the backend ran
     out of time), a full diagnosis only when the problem is proven
     impossible, by a counting argument or by a feasibility solve of at most
-    ``check_time`` (none when ``check_time`` is 0 or less); when that solve
+    ``check_time`` (none below :data:`MIN_CHECK_TIME`); when that solve
     finds a composition instead, a diagnosis saying so (``feasible=True``,
     with the composition). ``None`` when nothing was decided, or after
     MODEL_INVALID.
@@ -1203,8 +1208,11 @@ def diagnose_no_composition(
         return diagnose(problem, time_limit=time_limit, **kwargs)
     if status is not SolveStatus.UNKNOWN:
         return None
+    started = time.perf_counter()
     if not counting_findings(problem):
-        if check_time <= 0:
+        if not deterministic:  # the counting came out of the same time
+            check_time -= time.perf_counter() - started
+        if check_time < MIN_CHECK_TIME:
             return None
         quick = _guarded().find_feasible(
             problem,

@@ -22,8 +22,11 @@ __all__ = ["attach_audit", "composition_data", "solve"]
 #: Smallest diagnosis budget (seconds) when ``solve(diagnose=True)``.
 DIAGNOSIS_TIME = 10.0
 #: After UNKNOWN with no time left, the counting arguments still run on problems of at
-#: most this many candidate-network pairs (milliseconds there; seconds on 100,000 people).
+#: most this many candidate-network pairs (milliseconds there; seconds on 100,000 people) ...
 COUNTING_PAIRS = 50_000
+#: ... and on larger ones when what is left of the limit covers this many seconds per pair
+#: (measured: 6 s for 400,000 pairs).
+COUNTING_SECONDS_PER_PAIR = 2e-5
 
 
 def composition_data(composition: Composition | None) -> dict[str, Any] | None:
@@ -164,9 +167,9 @@ def solve(
         a short feasibility check proves the problem impossible, which
         makes the status INFEASIBLE. The check gets what is left of
         ``time_limit`` (at most 5 s; none when the backend used it all), so
-        the time limit holds; the counting arguments run when time is left
-        or the problem has at most :data:`COUNTING_PAIRS` candidate-network
-        pairs (with ``deterministic=True`` the check gets
+        the time limit holds; the counting arguments run when the time left
+        covers them (:data:`COUNTING_SECONDS_PER_PAIR`) or the problem has at
+        most :data:`COUNTING_PAIRS` candidate-network pairs (with ``deterministic=True`` the check gets
         ``min(5, time_limit)`` units, as the result must not depend on the
         clock). When the check finds a composition instead, it is returned
         (FEASIBLE, ``stats.path`` ending in ``"feasibility check"``).
@@ -223,7 +226,7 @@ def solve(
         left = float(time_limit) - (time.perf_counter() - clock)
         check_time = min(DIAGNOSIS_TIME / 2, float(time_limit) if deterministic else left)
         pairs = len(problem.pool) * len(problem.networks)
-        late = not deterministic and left <= 0
+        late = not deterministic and left < pairs * COUNTING_SECONDS_PER_PAIR
         if result.status is SolveStatus.UNKNOWN and late and pairs > COUNTING_PAIRS:
             found = None  # not even the counting arguments fit in the time limit
         else:

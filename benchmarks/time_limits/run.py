@@ -174,6 +174,7 @@ def main() -> None:
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(r.get(h, "")) for h in head) + " |" for r in rows]
+    refused = sum(1 for r in rows if str(r.get("status", "")).startswith("error: SolverError"))
     kept = sum(1 for r in rows if r.get("over target s") == 0.0)
     with_comp = sum(1 for r in rows if r.get("composition"))
     bad = sum(1 for r in rows if r.get("passes check") is False)
@@ -186,10 +187,12 @@ def main() -> None:
             f"{dt.date.today()} on {platform.machine()} ({os.cpu_count()} cores, shared; load "
             f"{load:.1f} at the end), Python {platform.python_version()}; command `{command}`.",
             "",
-            f"Target: `solve` returns within `budget * 1.1 + 1` s. **{kept} of {len(rows)}** runs "
-            f"kept it; {with_comp} returned a composition, and {bad} returned one that breaks a "
-            "rule. `build s` is the time to construct the problem (not counted); `note` says why "
-            "CP-SAT gave up building its model where it did.",
+            f"Target: `solve` returns within `budget * 1.1 + 1` s. **{kept} of "
+            f"{len(rows) - refused}** runs kept it ({refused} more were refused at once with a "
+            "`SolverError` that says why: CP-SAT's pair model does not take a dissimilarity "
+            f"matrix of 5,000); {with_comp} returned a composition, and {bad} returned one that "
+            "breaks a rule. `build s` is the time to construct the problem (not counted); "
+            "`note` says why CP-SAT gave up building its model where it did.",
             "",
             *lines,
         ]

@@ -91,6 +91,7 @@ def add_variables(m: CpsatModel, domains: list[Callable[[Problem], np.ndarray]])
     for table in domains:
         allowed &= table(problem)
     for g, spec in enumerate(problem.networks):
+        m.check_time()
         elig = np.flatnonzero(allowed[:, g]).tolist()
         m.eligible.append(elig)
         for i in elig:
@@ -106,7 +107,6 @@ def add_variables(m: CpsatModel, domains: list[Callable[[Problem], np.ndarray]])
                 m.s[g, t] = m.model.new_bool_var(f"s[{spec.name}][{slot}]")
         else:
             m.slots.append(())
-        m.check_time()
     index = {cid: i for i, cid in enumerate(ids)}
     for cid in ids:
         m.neighbours.append(sorted(index[nb] for nb in problem.ties.neighbors(cid) if nb in index))
@@ -115,6 +115,7 @@ def add_variables(m: CpsatModel, domains: list[Callable[[Problem], np.ndarray]])
 def add_size(m: CpsatModel) -> None:
     """``size[g] = sum_i x[i, g]`` and ``min_size <= size[g] <= max_size``."""
     for g, spec in enumerate(m.problem.networks):
+        m.check_time()
         name = spec.name
         m.model.add(m.size[g] == m.members_sum(g, m.eligible[g])).with_name(f"size[{name}][link]")
         m.model.add(m.size[g] >= spec.min_size).with_name(f"size[{name}][min {spec.min_size}]")
@@ -136,15 +137,19 @@ def add_sharing(m: CpsatModel) -> None:
     """Networks not allowed to share members get ``x[i, g] + x[i, h] <= 1``."""
     problem = m.problem
     nets = problem.networks
+    ids = problem.pool.ids
+    two = problem.capacities() >= 2  # capacity 1 keeps them apart already
+    inside = [frozenset(e) for e in m.eligible]
     for g in range(len(nets)):
         for h in range(g + 1, len(nets)):
             if problem.may_share(nets[g].name, nets[h].name):
                 continue
-            for i, cid in enumerate(problem.pool.ids):
-                if (i, g) in m.x and (i, h) in m.x and problem.capacity(cid) >= 2:
+            for i in m.eligible[g]:
+                if two[i] and i in inside[h]:
                     m.model.add_at_most_one([m.x[i, g], m.x[i, h]]).with_name(
-                        f"sharing[{nets[g].name}|{nets[h].name}][{cid}]"
+                        f"sharing[{nets[g].name}|{nets[h].name}][{ids[i]}]"
                     )
+            m.check_time()
 
 
 def _placed(m: CpsatModel, who: list[int], label: str) -> None:
@@ -170,6 +175,7 @@ def add_include(m: CpsatModel) -> None:
     """``include`` pins: ``x[i, g] = 1`` (``exclude`` pins have no variable)."""
     problem = m.problem
     for g, spec in enumerate(problem.networks):
+        m.check_time()
         for cid in spec.include:
             i = problem.pool.index(cid)
             v = m.var(i, g)
@@ -183,6 +189,7 @@ def add_quotas(m: CpsatModel) -> None:
     """Quota bounds, exact: share bounds as ``count * den >= num * size`` in integers."""
     pool = m.problem.pool
     for g, spec in enumerate(m.problem.networks):
+        m.check_time()
         for q in spec.quotas:
             values = set(q.values)
             group = [i for i in m.eligible[g] if pool.candidates[i].attribute(q.field) in values]
@@ -210,6 +217,7 @@ def add_skills(m: CpsatModel) -> None:
     """Skill coverage: at least ``k`` holders of each required skill."""
     pool = m.problem.pool
     for g, spec in enumerate(m.problem.networks):
+        m.check_time()
         for req in spec.skills:
             holders = [i for i in m.eligible[g] if req.skill in pool.candidates[i].skills]
             m.model.add(m.members_sum(g, holders) >= req.min).with_name(
@@ -221,6 +229,7 @@ def add_max_per(m: CpsatModel) -> None:
     """At most ``k`` members per value of a field (``MaxPer(field, k)``)."""
     pool = m.problem.pool
     for g, spec in enumerate(m.problem.networks):
+        m.check_time()
         for limit in spec.max_per:
             by_value: dict[str, list[int]] = {}
             for i in m.eligible[g]:
@@ -241,6 +250,7 @@ def add_meeting(m: CpsatModel) -> None:
     """
     pool = m.problem.pool
     for g, spec in enumerate(m.problem.networks):
+        m.check_time()
         rule = spec.meeting
         if rule is None:
             continue
@@ -272,6 +282,7 @@ def add_conflicts(m: CpsatModel) -> None:
     for a, b in problem.conflicts:
         i, j = problem.pool.index(a), problem.pool.index(b)
         for g, spec in enumerate(problem.networks):
+            m.check_time()
             if (i, g) in m.x and (j, g) in m.x:
                 m.model.add_at_most_one([m.x[i, g], m.x[j, g]]).with_name(
                     f"conflict[{spec.name}][{a}|{b}]"
@@ -284,6 +295,7 @@ def add_must_pairs(m: CpsatModel) -> None:
     for a, b in problem.must_pairs:
         i, j = problem.pool.index(a), problem.pool.index(b)
         for g, spec in enumerate(problem.networks):
+            m.check_time()
             xi, xj = m.var(i, g), m.var(j, g)
             label = f"must_pair[{spec.name}][{a}|{b}]"
             if xi is not None and xj is not None:
@@ -301,6 +313,7 @@ def add_cohesion(m: CpsatModel) -> None:
     """
     ids = m.problem.pool.ids
     for g, spec in enumerate(m.problem.networks):
+        m.check_time()
         c = spec.min_known
         if c <= 0:
             continue
@@ -348,6 +361,7 @@ def add_bridges(m: CpsatModel) -> None:
             if ne is not None:
                 ct.only_enforce_if(ne)
             ct.with_name(label)
+            m.check_time()  # one bridge is a variable per member and their ties: seconds on 5,000
 
 
 #: How the model states each rule of :mod:`evocompose.vocabulary`, by name.
@@ -452,6 +466,7 @@ def add_change_limit(m: CpsatModel, base: Composition, max_changes: int) -> None
     pool = m.problem.pool
     total = []
     for g, spec in enumerate(m.problem.networks):
+        m.check_time()
         inside = {pool.index(c) for c in base.members.get(spec.name, ()) if c in pool}
         added = [m.x[i, g] for i in m.eligible[g] if i not in inside]
         kept = [m.x[i, g] for i in m.eligible[g] if i in inside]
