@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ("search", "auto", "cpsat")
-_PASSING = re.compile(r"(\d+) passing, (\d+) failing")
+_PASSING = re.compile(r"(\d+) passing, (\d+) failing, and (\d+) invalid")
 _EVENT = re.compile(r"^\s*\*\s*([\d.]+)%,\s*(.+?)\s*$")
 
 
@@ -75,22 +75,25 @@ def main() -> None:
     total = failing_total = 0
     for backend, block in _sections(output).items():
         passing = failing = 0
+        with_events = 0  # problems of the phases that report events (replays do not)
         counts: dict[str, float] = {}  # problems per event, over Hypothesis' phases
         for phase in block.split("  - during ")[1:]:
             found = _PASSING.search(phase)
             if found is None:
                 continue
             n = int(found.group(1)) + int(found.group(2))
+            tried = n + int(found.group(3))  # Hypothesis' shares count rejected draws too
             passing += int(found.group(1))
             failing += int(found.group(2))
+            if "Events:" in phase:
+                with_events += n
             for line in phase.splitlines():
                 event = _EVENT.match(line)
                 if event is not None:
                     counts[event.group(2)] = (
-                        counts.get(event.group(2), 0.0) + float(event.group(1)) * n / 100
+                        counts.get(event.group(2), 0.0) + float(event.group(1)) * tried / 100
                     )
-        run_here = max(1, passing + failing)
-        events = {name: 100 * k / run_here for name, k in counts.items()}
+        events = {name: 100 * k / max(1, with_events) for name, k in counts.items()}
         feasible = events.get("feasible", 0.0)
         statuses = ", ".join(
             f"{name.split(': ', 1)[1]} {share:.0f} %"
@@ -118,7 +121,8 @@ def main() -> None:
             "objective is the reference one, a composition comes back whenever one exists, "
             "INFEASIBLE only when brute force finds none, OPTIMAL only with a gap of exactly 0 "
             f"and the optimum, no bound below the optimum. Failures: **{failing_total}**. "
-            "Statuses are shares of the problems run (Hypothesis' events).",
+            "Feasible share and statuses are over the problems Hypothesis generated (its events; "
+            "the few it replays from its example database report none).",
             "",
             "| backend | problems | feasible | statuses returned | failures |",
             "|---|---:|---:|---|---:|",
