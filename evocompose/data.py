@@ -1178,17 +1178,48 @@ class Problem:
 
     @cached_property
     def _eligibility_table(self) -> np.ndarray:
-        pool = self.pool
+        ok = self.capable_table() & self.not_excluded_table()
+        ok.setflags(write=False)
+        return ok
+
+    def capable_table(self) -> np.ndarray:
+        """Capacity and minimum relevance alone (rule ``eligibility``), ``(candidates, networks)``.
+
+        A new array: the domain of the ``eligibility`` rule, which the
+        solvers state apart from exclusions.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> int(evo.datasets.tiny().capable_table().sum())
+        12
+        """
         ok = np.repeat((self.capacities() >= 1)[:, None], len(self.networks), axis=1)
-        for x in self.excluded:
-            ok[pool.index(x), :] = False
         rel = self.relevance_table()
         for g, spec in enumerate(self.networks):
             if spec.min_relevance is not None:
                 ok[:, g] &= rel[:, g] >= spec.min_relevance
+        return ok
+
+    def not_excluded_table(self) -> np.ndarray:
+        """Exclusions alone (rule ``excluded``: global and per network), ``(candidates, networks)``.
+
+        A new array; :meth:`eligibility_table` is this and :meth:`capable_table`.
+
+        Examples
+        --------
+        >>> import evocompose as evo
+        >>> p = evo.datasets.tiny()
+        >>> bool(p.replace(excluded=("p1",)).not_excluded_table()[0].any())
+        False
+        """
+        pool = self.pool
+        ok = np.ones((len(pool), len(self.networks)), dtype=bool)
+        for x in self.excluded:
+            ok[pool.index(x), :] = False
+        for g, spec in enumerate(self.networks):
             for x in spec.exclude:
                 ok[pool.index(x), g] = False
-        ok.setflags(write=False)
         return ok
 
     @cached_property

@@ -36,7 +36,7 @@ from evocompose.solvers.contract import SolveOptions
 from evocompose.solvers.stopping import cpsat_watch
 
 from .model import BuildOutOfTime, CpsatModel, IntVar, deterministic_wall
-from .rules import BUILD_ORDER, RULES, _allowed_by_eligibility, build_model
+from .rules import BUILD_ORDER, RULES, build_model
 
 if TYPE_CHECKING:
     from evocompose.data import Problem
@@ -196,7 +196,7 @@ def build_guarded_model(problem: Problem) -> GuardedModel:
     def own(ref: RuleRef, ct: cp_model.Constraint) -> None:
         groups.setdefault(ref, []).append(ct.index)
 
-    eligible = _allowed_by_eligibility(problem)
+    eligible = problem.capable_table()
     everywhere = frozenset(problem.excluded)
     for g, spec in enumerate(problem.networks):
         here = frozenset(spec.exclude)

@@ -63,26 +63,6 @@ class RuleImpl:
     allows: Callable[[Problem], np.ndarray] | None = None
 
 
-def _allowed_by_eligibility(problem: Problem) -> np.ndarray:
-    ok = (problem.capacities() >= 1)[:, None] & np.ones(len(problem.networks), dtype=bool)
-    rel = problem.relevance_table()
-    for g, spec in enumerate(problem.networks):
-        if spec.min_relevance is not None:
-            ok[:, g] &= rel[:, g] >= spec.min_relevance
-    return ok
-
-
-def _allowed_by_exclusions(problem: Problem) -> np.ndarray:
-    pool = problem.pool
-    ok = np.ones((len(pool), len(problem.networks)), dtype=bool)
-    for cid in problem.excluded:
-        ok[pool.index(cid), :] = False
-    for g, spec in enumerate(problem.networks):
-        for cid in spec.exclude:
-            ok[pool.index(cid), g] = False
-    return ok
-
-
 def add_variables(m: CpsatModel, domains: list[Callable[[Problem], np.ndarray]]) -> None:
     """Create ``x[i, g]`` for the pairs every domain rule allows, sizes and slot variables."""
     problem = m.problem
@@ -367,8 +347,8 @@ def add_bridges(m: CpsatModel) -> None:
 #: How the model states each rule of :mod:`evocompose.vocabulary`, by name.
 RULES: dict[str, RuleImpl] = {
     "size": RuleImpl(build=add_size),
-    "eligibility": RuleImpl(allows=_allowed_by_eligibility),
-    "excluded": RuleImpl(allows=_allowed_by_exclusions),
+    "eligibility": RuleImpl(allows=lambda problem: problem.capable_table()),
+    "excluded": RuleImpl(allows=lambda problem: problem.not_excluded_table()),
     "include": RuleImpl(build=add_include),
     "quota": RuleImpl(build=add_quotas),
     "max_per": RuleImpl(build=add_max_per),

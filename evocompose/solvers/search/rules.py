@@ -58,27 +58,11 @@ class SearchRule:
 
 
 def _eligibility(c: Compiled) -> None:
-    problem = c.problem
-    c.elig &= (problem.capacities() >= 1)[:, None]
-    rel = problem.relevance_table()
-    for g, spec in enumerate(problem.networks):
-        if spec.min_relevance is not None:
-            c.elig[:, g] &= rel[:, g] >= spec.min_relevance
-
-
-def _excluded_mask(c: Compiled) -> np.ndarray:
-    mask = np.zeros((c.n, c.G), dtype=bool)
-    problem = c.problem
-    for x in problem.excluded:
-        mask[c.person(x), :] = True
-    for g, spec in enumerate(problem.networks):
-        for x in spec.exclude:
-            mask[c.person(x), g] = True
-    return mask
+    c.elig &= c.problem.capable_table()
 
 
 def _excluded(c: Compiled) -> None:
-    c.excl |= _excluded_mask(c)
+    c.excl |= ~c.problem.not_excluded_table()
 
 
 def _include(c: Compiled) -> None:
