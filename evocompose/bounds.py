@@ -57,7 +57,7 @@ from evocompose.data import Problem
 from evocompose.vocabulary import TERM_NAMES
 from evocompose.weights import Weights
 
-__all__ = ["TERM_BOUNDS", "ClosedFormBound", "closed_form_bound"]
+__all__ = ["TERM_BOUNDS", "ClosedFormBound", "closed_form_bound", "known_closed_form_bound"]
 
 #: Largest pool for which the dissimilarity and synergy bounds look at each
 #: candidate's best partners (``n²`` work); larger pools use the largest value.
@@ -438,8 +438,20 @@ def closed_form_bound(problem: Problem) -> ClosedFormBound:
         ``total`` is ``None`` with lexicographic weights. Computed once per
         problem object (:meth:`~evocompose.Problem.derived`).
     """
-    bound: ClosedFormBound = problem.derived("bounds.closed_form", lambda: _closed_form(problem))
+    bound: ClosedFormBound = problem.derived(_KEY, lambda: _closed_form(problem))
     return bound
+
+
+def known_closed_form_bound(problem: Problem) -> ClosedFormBound | None:
+    """:func:`closed_form_bound` when it was already computed for ``problem``, else ``None``.
+
+    For callers out of time, which take the bound only when it costs nothing.
+    """
+    known: ClosedFormBound | None = problem.derived_if_known(_KEY)
+    return known
+
+
+_KEY = "bounds.closed_form"
 
 
 def _closed_form(problem: Problem) -> ClosedFormBound:

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import networkx as nx
@@ -281,7 +282,14 @@ class Pool:
         """
         known = self._columns.get(name)
         if known is None:
-            known = tuple(c.attribute(name) for c in self.candidates)
+            people = self.candidates
+            # what Candidate.attribute does, without a method call per candidate
+            if name == "external":
+                known = tuple("true" if c.external else "false" for c in people)
+            elif name in _CATEGORY_FIELDS:
+                known = tuple(map(str, map(attrgetter(name), people)))
+            else:
+                known = tuple(c.attributes.get(name, "") for c in people)
             self._columns[name] = known
         return known
 
@@ -304,11 +312,11 @@ class Pool:
         """
         known = self._codes.get(name)
         if known is None:
-            index: dict[str, int] = {}
-            column = self.column(name)
-            codes = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int32)
+            # pandas' hash table numbers the values in first-seen order
+            numbers, uniques = pd.factorize(np.array(self.column(name), dtype=object), sort=False)
+            codes = numbers.astype(np.int32)
             codes.setflags(write=False)
-            known = self._codes[name] = (codes, tuple(index))
+            known = self._codes[name] = (codes, tuple(str(v) for v in uniques))
         return known
 
     @cached_property

@@ -87,3 +87,17 @@ def test_stevns_keeps_cpsats_bound() -> None:
     assert r.composition is not None and closed is not None
     assert r.bound is not None and r.bound < closed
     assert r.bound_source in ("cpsat", "cpsat (full model)")
+
+
+def test_auto_does_not_start_cpsat_without_the_time_to_build_its_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Too little left after the search for CP-SAT: the search's result, and the plan says why."""
+    from evocompose.solvers import auto
+
+    problem = _quota_partition()
+    monkeypatch.setattr(auto, "CPSAT_MIN_SECONDS", 1e9)
+    r = evo.solve(problem, solver="auto", time_limit=1.0, seed=0)
+    assert r.composition is not None and evo.check(problem, r.composition) == []
+    assert r.solver == "auto (search)" and "too late for CP-SAT" in r.stats.details["plan"]
+    assert not any(phase.name == "cpsat" for phase in r.stats.phases)

@@ -361,6 +361,17 @@ def test_pool_columns_and_codes_agree_with_each_candidate() -> None:
         assert list(values) == list(dict.fromkeys(column))  # first-seen order
         assert not codes.flags.writeable
         assert pool.codes(name)[0] is codes  # kept
+    # an extra attribute some candidates lack (read as ""), and an empty pool
+    people = [
+        dataclasses.replace(c, attributes={"gender": "fm"[k % 2]} if k % 3 else {})
+        for k, c in enumerate(pool)
+    ]
+    mixed = Pool(tuple(people))
+    assert mixed.column("gender") == tuple(c.attribute("gender") for c in people)
+    codes, values = mixed.codes("gender")
+    assert values == ("", "m", "f") and codes[:4].tolist() == [0, 1, 2, 0]
+    empty = Pool(())
+    assert empty.column("sector") == () and empty.codes("gender")[0].size == 0
 
 
 def test_a_problem_made_from_another_shares_its_frozen_ties() -> None:

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_search_backend import random_problem
 
+from evocompose import datasets
 from evocompose.check import check
-from evocompose.data import Problem
+from evocompose.data import Pool, Problem
 from evocompose.errors import EvocomposeError
 from evocompose.objective import evaluate, weighted_total
 from evocompose.solvers.search import _core
@@ -250,3 +251,102 @@ def test_plain_partitions_are_dealt_out_feasibly(n: int, sizes: tuple[int, int])
             counts[g, sectors.index(problem.pool[cid].sector)] += 1
     if sizes[0] == sizes[1]:
         assert int((counts.max(axis=0) - counts.min(axis=0)).max()) <= 1
+
+
+def test_construction_on_a_large_pool_samples_yet_finds_whoever_a_rule_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """16 candidates scored per seat; the only holder of a required skill joins as in a full scan.
+
+    The holder is allowed in that network only (so no other network takes
+    them first); wherever the full scan seats them, the sampled one does.
+    """
+    from evocompose import SkillRequirement
+    from evocompose.solvers.search import engine as engine_module
+
+    base = datasets.stevns(seed=1, n=1000)
+    allowed = Compiled(base).allowed
+    spec = base.networks[1]
+    only_here = np.flatnonzero(allowed[:, 1] & (allowed.sum(axis=1) == 1))
+    needs = dataclasses.replace(spec, skills=(*spec.skills, SkillRequirement("rare", 1)))
+    seated = 0
+    for k in only_here[-3:]:
+        people = list(base.pool.candidates)
+        people[k] = dataclasses.replace(people[k], skills=(*people[k].skills, "rare"))
+        problem = base.replace(
+            pool=Pool(tuple(people), source=base.pool.source),
+            networks=(base.networks[0], needs, *base.networks[2:]),
+        )
+        c = Compiled(problem)
+        found = {}
+        for sample in (0, 16):
+            monkeypatch.setattr(engine_module, "CONSTRUCT_SAMPLE", sample)
+            S = Engine(c, seed=0).construct()
+            found[sample] = people[k].id in c.composition_of(S).members[spec.name]
+        assert found[16] or not found[0], k
+        seated += found[0]
+    assert seated  # the case arises
+    # and the samples really are samples: another first composition than a full scan
+    c = Compiled(base)
+    monkeypatch.setattr(engine_module, "CONSTRUCT_SAMPLE", 16)
+    sampled = c.composition_of(Engine(c, seed=0).construct())
+    monkeypatch.setattr(engine_module, "CONSTRUCT_SAMPLE", 0)
+    assert c.composition_of(Engine(c, seed=0).construct()) != sampled
+
+
+def test_a_repair_past_its_deadline_goes_on_while_it_closes_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chunks of one step: past the deadline only the first runs, unless it keeps improving."""
+    from evocompose.solvers.search import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "REPAIR_CHUNK", 1)
+    c = Compiled(datasets.stevns(seed=0))
+    engine = Engine(c, seed=0)
+    start = engine.construct()
+    assert engine.violation(start) > 1
+    S = c.state_of(c.composition_of(start))
+    assert engine.repair(S, deadline=0.0) > 0 and engine.repair_steps == 1
+    S = c.state_of(c.composition_of(start))
+    monkeypatch.setattr(engine_module, "REPAIR_PATIENCE", 10**6)  # never counts as stalled
+    assert engine.repair(S, deadline=0.0, while_improving=time.perf_counter() + 30.0) == 0
+    assert engine.feasible(S) and engine.repair_steps > 1
+    # a repair that stops lowering the violation stops (the patience), even with time left
+    monkeypatch.setattr(engine_module, "REPAIR_PATIENCE", 0)
+    S = c.state_of(c.composition_of(start))
+    engine.repair(S, deadline=0.0, while_improving=time.perf_counter() + 30.0)
+    assert engine.repair_steps == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 30),
+    edges=st.lists(st.tuples(st.integers(0, 34), st.integers(0, 34)), max_size=80),
+    pairs=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=12),
+)
+def test_tie_rows_and_must_pair_units_match_a_plain_reading(
+    n: int, edges: list[tuple[int, int]], pairs: list[tuple[int, int]]
+) -> None:
+    """Ties (nodes outside the pool and self-loops dropped) and units, against per-person loops."""
+    from evocompose.solvers.search.state import _must_pair_units, _tie_rows
+
+    ids = [f"p{i}" for i in range(n)]
+    index = {cid: i for i, cid in enumerate(ids)}
+    graph = nx.Graph()
+    graph.add_edges_from((f"p{a}", f"p{b}") for a, b in edges)  # p30..p34: not in the pool
+    ptr, idx = _tie_rows(graph._adj, index, n)
+    for i, cid in enumerate(ids):
+        want = sorted(index[b] for b in graph.adj.get(cid, {}) if b in index and b != cid)
+        assert idx[ptr[i] : ptr[i + 1]].tolist() == want
+    # units: people joined by chains of must-pairs, numbered by their first member
+    links = [(a, b) for a, b in pairs if a < n and b < n and a != b]
+    groups = {i: {i} for i in range(n)}
+    for a, b in links:
+        merged = groups[a] | groups[b]
+        for x in merged:
+            groups[x] = merged
+    units = sorted({min(g): sorted(g) for g in groups.values()}.values())
+    unit_of, uptr, uidx = _must_pair_units([(ids[a], ids[b]) for a, b in links], index, n)
+    assert uidx.tolist() == [i for u in units for i in u]
+    assert uptr.tolist() == [0, *np.cumsum([len(u) for u in units]).tolist()]
+    assert [units[u][0] for u in unit_of] == [min(groups[i]) for i in range(n)]

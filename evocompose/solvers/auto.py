@@ -39,7 +39,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from evocompose.bounds import closed_form_bound
+from evocompose.bounds import closed_form_bound, known_closed_form_bound
 from evocompose.check import check
 from evocompose.composition import Composition
 from evocompose.data import Problem
@@ -80,6 +80,10 @@ CPSAT_SHARE = 0.5
 #: The search hands over to CP-SAT when its best value has not improved
 #: during this share of its run so far.
 PATIENCE = 0.25
+#: Seconds CP-SAT needs at least after the search: with less it builds no model of the
+#: problems that reach it (100,000 candidates or 2,000,000 ties at 1 s: the model did
+#: not fit, and building it pushed the run 0.5 s past its limit).
+CPSAT_MIN_SECONDS = 0.3
 
 
 def _model_size(problem: Problem) -> int:
@@ -180,7 +184,13 @@ def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
         used = (first.stats.iterations or 0) / ITERATIONS_PER_SECOND
         remaining = max(CPSAT_SHARE * time_limit, time_limit - used)
     else:
-        remaining = max(0.05, time_limit - (time.perf_counter() - start))
+        remaining = time_limit - (time.perf_counter() - start)
+        if remaining < CPSAT_MIN_SECONDS:
+            why = (
+                f"search: its first composition came {time_limit - remaining:.1f} s into "
+                f"the {time_limit:.1f} s, too late for CP-SAT to build its model"
+            )
+            return _relabel(problem, first, "auto (search)", why, late=True)
     exact = solve_cpsat(
         problem,
         opts.replace(
@@ -371,10 +381,18 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
     )
 
 
-def _relabel(problem: Problem, result: Result, name: str, why: str) -> Result:
-    """``result`` as ``auto``'s, with the closed-form bound when it is tighter than its own."""
+def _relabel(
+    problem: Problem, result: Result, name: str, why: str, *, late: bool = False
+) -> Result:
+    """``result`` as ``auto``'s, with the closed-form bound when it is tighter than its own.
+
+    ``late``: the time limit has run out, so the closed-form bound is not
+    computed (about a second on 100,000 candidates) unless already known.
+    """
     bound, source = result.bound, result.bound_source
-    closed = closed_form_bound(problem) if result.composition is not None else None
+    closed = None
+    if result.composition is not None:
+        closed = known_closed_form_bound(problem) if late else closed_form_bound(problem)
     if (
         closed is not None
         and closed.total is not None

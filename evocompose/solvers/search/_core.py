@@ -1508,21 +1508,50 @@ def _needs(P, S, g):  # type: ignore[no-untyped-def]
 
 
 @_kernel
-def _best_for(P, S, g, need_weight, positive_only):  # type: ignore[no-untyped-def]
-    """The unit (by a representative) best to join ``g``, or -1."""
+def _best_for(P, S, g, need_weight, positive_only, sample):  # type: ignore[no-untyped-def]
+    """The unit (by a representative) best to join ``g``, or -1.
+
+    With ``sample > 0`` and more allowed candidates than that, only a sample
+    is scored in full: ``sample`` candidates able to join, from a
+    pseudo-random place of ``g``'s allowed list (it moves with the
+    network's size). When ``g`` is short on a count rule (quota, skill,
+    quorum, acquaintances), the rest of the list is still scanned for
+    candidates who would help it more than the sample's best
+    (:func:`need_score` only, which is cheap), and those are scored too. A
+    huge pool thus costs each seat a sample, and whoever a rule needs is
+    still found.
+    """
     best = -1
     best_v = _NEG
+    best_need = _NEG
     lo = P.al_ptr[g]
     hi = P.al_ptr[g + 1]
     dense = hi == lo
     count = P.n if dense else hi - lo
-    for t in range(count):
+    short = need_weight > 0 and network_violation(P, S, g, True) > max(
+        0, P.min_size[g] - S.size[g]
+    )
+    offset = 0
+    if sample > 0 and count > sample:
+        offset = (g * 40503 + S.size[g] * 2654435761 + 12345) % count
+    scored = 0
+    for r in range(count):
+        sampled = sample <= 0 or scored < sample
+        if not sampled and not short:
+            break
+        t = offset + r
+        if t >= count:
+            t -= count
         j = t if dense else P.al_idx[lo + t]
         if P.unit_idx[P.unit_ptr[P.unit_of[j]]] != j:
             continue  # units are scored by their first member
         if not can_join(P, S, j, g):
             continue
-        v = need_weight * need_score(P, S, j, g)
+        need = need_score(P, S, j, g)
+        if not sampled and need <= best_need:
+            continue  # past the sample: only who helps the count rules more
+        scored += 1
+        v = need_weight * need
         if positive_only:
             gain = (
                 _join_value(P, S, j, g)
@@ -1537,11 +1566,12 @@ def _best_for(P, S, g, need_weight, positive_only):  # type: ignore[no-untyped-d
         if v > best_v:
             best_v = v
             best = j
+            best_need = need
     return best
 
 
 @_kernel
-def construct(P, S, order, grow):  # type: ignore[no-untyped-def]
+def construct(P, S, order, grow, sample):  # type: ignore[no-untyped-def]
     """Greedy first composition, from an empty ``S``.
 
     1. Pins: everyone pinned joins their networks (with their partners).
@@ -1554,6 +1584,9 @@ def construct(P, S, order, grow):  # type: ignore[no-untyped-def]
        (:func:`need_score`, then :func:`join_score`).
     4. With ``grow``, networks take in turn the candidate with the largest
        positive gain, up to their maximum size.
+
+    Steps 3 and 4 score ``sample`` candidates per seat on large pools
+    (:func:`_best_for`; 0: everyone allowed).
 
     Rules a greedy step cannot promise (minimum sizes, quotas, skills,
     quorums, cohesion, bridges, everyone placed) are left to :func:`repair`.
@@ -1590,7 +1623,7 @@ def construct(P, S, order, grow):  # type: ignore[no-untyped-def]
         for g in range(G):
             if not _needs(P, S, g) or S.size[g] >= P.max_size[g]:
                 continue
-            j = _best_for(P, S, g, 1e3, False)
+            j = _best_for(P, S, g, 1e3, False, sample)
             if j >= 0:
                 utoggle(P, S, j, g)
                 progress = True
@@ -1601,7 +1634,7 @@ def construct(P, S, order, grow):  # type: ignore[no-untyped-def]
             for g in range(G):
                 if S.size[g] >= P.max_size[g]:
                     continue
-                j = _best_for(P, S, g, 0.0, True)
+                j = _best_for(P, S, g, 0.0, True, sample)
                 if j >= 0:
                     utoggle(P, S, j, g)
                     progress = True

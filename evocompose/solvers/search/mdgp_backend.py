@@ -53,7 +53,7 @@ class MdgpBackend(Backend):
             out.append("a problem that does not place everyone (the engine needs assign_all)")
         if problem.dissimilarity is None:
             out.append("a problem without a dissimilarity matrix")
-        above = sum(1 for c in problem.pool if problem.capacity(c.id) != 1)
+        above = int(np.count_nonzero(problem.capacities() != 1))
         if above:
             out.append(f"capacity other than 1 ({above} candidate(s))")
         weights = {problem.network_weights(n).dissimilarity for n in problem.network_names}

@@ -20,6 +20,8 @@ and lowers the violation of the others to zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -140,9 +142,12 @@ def _skill(c: Compiled) -> None:
 
 def _meeting(c: Compiled) -> None:
     slot_index = {s: t for t, s in enumerate(c.slots)}
-    for i, p in enumerate(c.problem.pool.candidates):
-        for s in p.availability:
-            c.free[i, slot_index[s]] = 1
+    free = list(map(attrgetter("availability"), c.problem.pool.candidates))
+    held = np.fromiter(map(len, free), dtype=np.int64, count=c.n)
+    slots = np.fromiter(
+        map(slot_index.__getitem__, chain.from_iterable(free)), np.int64, held.sum()
+    )
+    c.free[np.repeat(np.arange(c.n), held), slots] = 1
     for g, spec in enumerate(c.problem.networks):
         rule = spec.meeting
         if rule is None:

@@ -57,6 +57,9 @@ dissimilarity matrix.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -83,6 +86,60 @@ def csr(lists: list[list[int]], dtype: Any = _I32) -> tuple[np.ndarray, np.ndarr
     ptr[1:] = np.cumsum([len(x) for x in lists])
     idx = np.fromiter((v for x in lists for v in x), dtype=dtype, count=int(ptr[-1]))
     return ptr, idx
+
+
+def _tie_rows(
+    adj: Mapping[str, Mapping[str, Any]], index: dict[str, int], n: int
+) -> tuple[Any, Any]:
+    """Sorted neighbour rows ``(ptr, idx)`` of the pool's people from a graph's adjacency.
+
+    One pass of C-level iteration over the adjacency (no Python loop per
+    tie) and one sort of ``row * n + column`` keys: millions of ties take a
+    fraction of a second. Nodes outside the pool and self-loops are left out.
+    """
+    heads = list(adj)
+    rows_of = map(adj.__getitem__, heads)
+    degree = np.fromiter(map(len, rows_of), dtype=_I64, count=len(heads))
+    rows = np.repeat(np.fromiter(map(index.get, heads, repeat(-1)), _I64, len(heads)), degree)
+    flat = chain.from_iterable(map(adj.__getitem__, heads))
+    cols = np.fromiter(map(index.get, flat, repeat(-1)), dtype=_I64, count=int(degree.sum()))
+    keep = (rows >= 0) & (cols >= 0) & (rows != cols)
+    key = np.sort(rows[keep] * max(n, 1) + cols[keep])
+    ptr = np.zeros(n + 1, dtype=_I64)
+    ptr[1:] = np.cumsum(np.bincount(key // max(n, 1), minlength=n))
+    return ptr, (key % max(n, 1)).astype(_I32)
+
+
+def _must_pair_units(
+    pairs: Iterable[tuple[str, str]], index: Mapping[str, int], n: int
+) -> tuple[Any, Any, Any]:
+    """``(unit_of, ptr, idx)``: everyone's must-pair unit, numbered by its first member.
+
+    People joined by chains of must-pairs form one unit, everyone else a
+    unit alone; ``idx[ptr[u]:ptr[u + 1]]`` lists unit ``u``'s members in
+    pool order. A union-find over the paired people only, the rest in
+    numpy (linear time on 100,000 people).
+    """
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(index[a]), find(index[b])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # a root is its unit's first member
+    first = np.arange(n, dtype=_I64)
+    for i in parent:
+        first[i] = find(i)
+    _, inverse = np.unique(first, return_inverse=True)
+    unit_of = inverse.astype(_I32).reshape(n)
+    ptr = np.zeros(int(unit_of.max(initial=-1)) + 2, dtype=_I64)
+    ptr[1:] = np.cumsum(np.bincount(unit_of, minlength=ptr.size - 1))
+    return unit_of, ptr, np.argsort(unit_of, kind="stable").astype(_I32)
 
 
 #: Random moves sampled to set an annealing temperature.
@@ -192,48 +249,21 @@ class Compiled:
         self.skill_index = {s: k for k, s in enumerate(skills)}
         self.n_skills = max(1, len(skills))
         # a candidate's skills are sorted, and so are the pool's: their indices come in order
-        self.sk_ptr, self.sk_idx = csr([[self.skill_index[s] for s in p.skills] for p in people])
+        held = list(map(attrgetter("skills"), people))
+        self.sk_ptr = np.zeros(n + 1, dtype=_I64)
+        self.sk_ptr[1:] = np.cumsum(np.fromiter(map(len, held), dtype=_I64, count=n))
+        tags = chain.from_iterable(held)
+        self.sk_idx = np.fromiter(map(self.skill_index.__getitem__, tags), _I32, self.sk_ptr[-1])
 
         # ties: the graph's raw adjacency (each tie from both ends; networkx's read-only
         # views cost a Python call per item, which millions of ties feel)
-        index = self.index
-        nbrs: list[list[int]] = [[]] * n
-        for a, around in problem.ties._adj.items():
-            ia = index.get(a)
-            if ia is None or not around:
-                continue
-            row = [ib for b in around if (ib := index.get(b)) is not None and ib != ia]
-            row.sort()
-            nbrs[ia] = row
-        self.nb_ptr, self.nb_idx = csr(nbrs)
+        self.nb_ptr, self.nb_idx = _tie_rows(problem.ties._adj, self.index, n)
         self.has_ties = bool(self.nb_idx.size)
 
         # must-pair units (every person is in one; singletons alone)
-        parent = list(range(n))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for a, b in problem.must_pairs:
-            ra, rb = find(self.index[a]), find(self.index[b])
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-        if problem.must_pairs:
-            units: dict[int, list[int]] = {}
-            for i in range(n):
-                units.setdefault(find(i), []).append(i)
-            unit_lists = [sorted(m) for m in sorted(units.values(), key=min)]
-            self.unit_of = np.empty(n, dtype=_I32)
-            for u, members in enumerate(unit_lists):
-                self.unit_of[members] = u
-            self.unit_ptr, self.unit_idx = csr(unit_lists)
-        else:  # everyone a unit alone (linear time, no Python lists)
-            self.unit_of = np.arange(n, dtype=_I32)
-            self.unit_ptr = np.arange(n + 1, dtype=_I64)
-            self.unit_idx = np.arange(n, dtype=_I32)
+        self.unit_of, self.unit_ptr, self.unit_idx = _must_pair_units(
+            problem.must_pairs, self.index, n
+        )
 
         # capacity, domains, pins, sharing, required: defaults, filled by the rules
         self.cap = problem.capacities().astype(_I32)
