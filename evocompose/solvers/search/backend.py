@@ -7,9 +7,13 @@ Flow:
    :func:`evocompose.solvers.search.mdgp.solve_mdgp`.
 2. **First composition.** The ``hint`` when it passes
    :func:`evocompose.check.check`; otherwise the compiled greedy
-   construction (:meth:`~.engine.Engine.construct`, milliseconds), repaired
-   by compiled min-conflicts steps (:meth:`~.engine.Engine.repair`) when a
-   rule is still broken; otherwise CP-SAT on a *reduced pool* (everyone
+   construction (:meth:`~.engine.Engine.construct`, milliseconds; a sample
+   of candidates per seat on large pools), repaired by compiled
+   min-conflicts steps (:meth:`~.engine.Engine.repair`) when a rule is
+   still broken: for ``REPAIR_SHARE`` of the budget, longer while it still
+   closes in, and for the first composition even past the limit by
+   ``FIRST_GRACE_SHARE`` of it plus ``FIRST_GRACE_SECONDS`` (within the
+   tolerance ``solve`` promises); otherwise CP-SAT on a *reduced pool* (everyone
    pinned, required or must-paired plus the most relevant eligible
    candidates of each network: a restriction of the problem, so its
    solutions are feasible for the full problem), then on the full problem.
