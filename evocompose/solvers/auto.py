@@ -179,7 +179,8 @@ def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
             why = "search: it reached the closed-form bound, so CP-SAT had nothing to add"
         elif stop_requested():
             why = "search: stopped on request before CP-SAT"
-        return _relabel(problem, first, "auto (search)", why)
+        late = not opts.deterministic and time.perf_counter() - start >= time_limit
+        return _relabel(problem, first, "auto (search)", why, late=late)
     if opts.deterministic:
         used = (first.stats.iterations or 0) / ITERATIONS_PER_SECOND
         remaining = max(CPSAT_SHARE * time_limit, time_limit - used)

@@ -88,7 +88,9 @@ def add_variables(m: CpsatModel, domains: list[Callable[[Problem], np.ndarray]])
         else:
             m.slots.append(())
     index = {cid: i for i, cid in enumerate(ids)}
-    for cid in ids:
+    for k, cid in enumerate(ids):
+        if k % 4096 == 0:
+            m.check_time()
         m.neighbours.append(sorted(index[nb] for nb in problem.ties.neighbors(cid) if nb in index))
 
 

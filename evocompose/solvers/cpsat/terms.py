@@ -183,6 +183,7 @@ def skill_pairs(m: CpsatModel, g: int) -> Lin:
     out = Lin()
     size2 = _comb2_size(m, g)
     for skill in pool.skills:
+        m.check_time()  # two scans of the eligible per skill: a second on 100,000 candidates
         holders = [i for i in m.eligible[g] if skill in pool.candidates[i].skills]
         others = [i for i in m.eligible[g] if skill not in pool.candidates[i].skills]
         if not holders:

@@ -1528,9 +1528,7 @@ def _best_for(P, S, g, need_weight, positive_only, sample):  # type: ignore[no-u
     hi = P.al_ptr[g + 1]
     dense = hi == lo
     count = P.n if dense else hi - lo
-    short = need_weight > 0 and network_violation(P, S, g, True) > max(
-        0, P.min_size[g] - S.size[g]
-    )
+    short = need_weight > 0 and network_violation(P, S, g, True) > max(0, P.min_size[g] - S.size[g])
     offset = 0
     if sample > 0 and count > sample:
         offset = (g * 40503 + S.size[g] * 2654435761 + 12345) % count
