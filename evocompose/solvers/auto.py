@@ -71,8 +71,10 @@ PHASE_PER_NETWORK = 2.5
 #: ... of which this share is the start.
 START_SHARE = 0.9
 #: On the network-by-network path the compiled search runs first, with this
-#: share of the budget (the rest as before).
-DECOMPOSED_SEARCH_SHARE = 0.3
+#: share of the budget: a first composition at once (on Stevns within 0.1 s)
+#: and a guard when the exact steps stall; the rest goes to them (see
+#: :func:`_solve_decomposed` for why so little).
+DECOMPOSED_SEARCH_SHARE = 0.03
 #: Above this many pairs CP-SAT is not run (the search keeps the budget).
 CPSAT_MODEL = 6_000
 #: Share of the budget CP-SAT gets at least, when it runs.
@@ -229,15 +231,25 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
     local search, and CP-SAT's bound needs the time of the full model. But
     not always: on a loaded machine the exact steps can stall where the
     compiled search does not (Stevns at 10 s, seeds 0 and 1: 1,670 and 1,599
-    against the search's 1,679 and 1,690; with the search first, 1,678 and
-    1,694, and CP-SAT's bound as before). So the compiled search runs
-    first (``DECOMPOSED_SEARCH_SHARE`` of the budget); then each network is
+    against the search's 1,679 and 1,690). So the compiled search runs
+    first, briefly (``DECOMPOSED_SEARCH_SHARE`` of the budget: a first
+    composition at once, and a guard against such a stall); then each network is
     solved alone, in turn, and re-optimised one or two at a time (half of
     what is left, at most ``PHASE_PER_NETWORK`` seconds per network); CP-SAT
     on the full model takes the rest from the better of the two
     compositions as hint, and the best composition found by any stage is
     returned. When the search and a step find nothing, the compiled search
     is asked again with the fallback budget.
+
+    Why the search gets so little: the exact steps need their time. The
+    one-network steps reach their good outcome with about a second each
+    (the start alone, Stevns seeds 0-2: 1,663.6 / 1,692.7 / 1,679.5 with
+    3 s, 1,684.9 / 1,696.3 / 1,683.1 with 4 s), and CP-SAT's bound on the
+    full model tightens with its time (1,699.9 / 1,714.0 / 1,692.7 after
+    3.3 s, 1,699.1 / 1,711.5 / 1,691.4 after 4.8 s). With 30 % of the budget
+    for the search, both came short: at 10 s the gaps were 1.0-1.6 / 1.1-1.2 /
+    0.7-0.8 %; with 3 %, 0.77-0.81 / 0.79-0.89 / 0.43-0.61 % (side by side,
+    fresh processes, 2 workers, load 1.5-2).
     """
     start = time.perf_counter()
     fn = opts.on_progress
