@@ -269,10 +269,10 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
     short: gaps of 1.0-1.6 / 1.1-1.2 / 0.7-0.8 % on seeds 0-2; with 3 %,
     0.8 / 0.8-0.9 / 0.4-0.6 %, but at 5 s the exact steps have too little
     time either way and the search's composition matters: 1,666 / 1,683-1,685
-    / 1,680 with 3 % against 1,673-1,677 / 1,690-1,692 / 1,678 with 30 %.
+    / 1,680 with 3 % against 1,673-1,678 / 1,690-1,692 / 1,678 with 30 %.
     Beside the steps the search costs them nothing and still has the whole
     phase: 0.8 / 0.8-0.9 / 0.4-0.6 % at 10 s, and 1,672 / 1,689-1,690 /
-    1,679-1,680 (gaps 1.7 / 1.4-1.5 / 0.8-1.0 %, against 1.9-2.1 /
+    1,679-1,680 (gaps 1.7 / 1.4-1.5 / 0.8-1.0 %, against 1.9-2.2 /
     1.3-1.5 / 1.1 % with 30 %) at 5 s (side by side, fresh processes,
     2 workers, load 1.4-2.7).
     """
