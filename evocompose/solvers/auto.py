@@ -11,10 +11,10 @@ model (its candidate-network pairs):
 * Small models (at most ``SMALL_MODEL`` pairs) go to CP-SAT alone, which
   usually proves optimality on them quickly.
 * Weighted problems with several networks and at most ``DECOMPOSE_MODEL``
-  pairs (Stevns) take the network-by-network path: the compiled search
-  first, then each network solved alone with CP-SAT and re-optimised, then
-  CP-SAT on the full model from the better composition (see
-  :func:`_solve_decomposed`).
+  pairs (Stevns) take the network-by-network path: each network solved
+  alone with CP-SAT and re-optimised while the compiled search runs beside
+  these steps in a thread of its own, then CP-SAT on the full model from
+  the better composition (see :func:`_solve_decomposed`).
 * Otherwise the search runs first. It stops early when it reaches the
   closed-form bound (:func:`evocompose.bounds.closed_form_bound`: the
   composition is then provably optimal, and CP-SAT has nothing to add) or,
@@ -36,8 +36,12 @@ machine's load.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from evocompose.bounds import closed_form_bound, known_closed_form_bound
 from evocompose.check import check
@@ -70,9 +74,17 @@ FULL_AFTER = 0.5
 PHASE_PER_NETWORK = 2.5
 #: ... of which this share is the start.
 START_SHARE = 0.9
-#: On the network-by-network path the compiled search runs first, with this
-#: share of the budget (the rest as before).
-DECOMPOSED_SEARCH_SHARE = 0.3
+#: On the network-by-network path with two workers or more, the compiled
+#: search runs in a thread of its own beside the one-network steps (which run
+#: one CP-SAT worker each), for the whole network-by-network phase, at this
+#: lower priority (a nice value added to the thread's), so that on a loaded
+#: machine it takes only the time the exact steps leave.
+SEARCH_NICENESS = 10
+#: With one worker the search runs first instead, with this share of the
+#: budget: a first composition at once (on Stevns within 0.1 s) and a guard
+#: when the exact steps stall; the rest goes to them, which need their time
+#: (see :func:`_solve_decomposed`).
+DECOMPOSED_SEARCH_SHARE = 0.03
 #: Above this many pairs CP-SAT is not run (the search keeps the budget).
 CPSAT_MODEL = 6_000
 #: Share of the budget CP-SAT gets at least, when it runs.
@@ -126,8 +138,8 @@ def plan(problem: Problem) -> str:
         return f"cpsat: a small model ({size} candidate-network pairs), which CP-SAT solves alone"
     if _decomposes(problem, size):
         return (
-            "network by network + cpsat: the compiled search first, then each network "
-            "solved alone with CP-SAT, and CP-SAT on the full model from the better "
+            "network by network + cpsat: each network solved alone with CP-SAT beside "
+            "the compiled search, then CP-SAT on the full model from the better "
             f"composition ({size:,} candidate-network pairs)"
         )
     if size > CPSAT_MODEL:
@@ -232,29 +244,55 @@ def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
 
 
 def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
-    """The compiled search, the network-by-network start and polish, then CP-SAT on the full model.
+    """The network-by-network start and polish beside the compiled search, then CP-SAT on the full model.
 
     One network alone is small enough for CP-SAT to solve well within a
     second; on Stevns-sized problems (a few hundred candidates, a few
-    networks) these exact steps often reach better compositions than the
+    networks) these exact steps usually reach better compositions than the
     local search, and CP-SAT's bound needs the time of the full model. But
-    not always: on a loaded machine the exact steps can stall where the
-    compiled search does not (Stevns at 10 s, seeds 0 and 1: 1,670 and 1,599
-    against the search's 1,679 and 1,690; with the search first, 1,678 and
-    1,694, and CP-SAT's bound as before). So the compiled search runs
-    first (``DECOMPOSED_SEARCH_SHARE`` of the budget); then each network is
-    solved alone, in turn, and re-optimised one or two at a time (half of
-    what is left, at most ``PHASE_PER_NETWORK`` seconds per network); CP-SAT
-    on the full model takes the rest from the better of the two
-    compositions as hint, and the best composition found by any stage is
-    returned. When the search and a step find nothing, the compiled search
-    is asked again with the fallback budget.
+    not always: with too little time, or on a loaded machine, the exact
+    steps can stall where the compiled search does not (Stevns at 10 s,
+    seeds 0 and 1: 1,670 and 1,599 against the search's 1,679 and 1,690).
+    The plan:
+
+    1. for ``FULL_AFTER`` of the budget (at most ``PHASE_PER_NETWORK``
+       seconds per network), each network is solved alone, in turn
+       (``START_SHARE`` of that phase), then re-optimised one or two at a
+       time; with two workers or more the compiled search runs beside these
+       steps all that phase, in a thread of its own (one worker, at the lower
+       priority ``SEARCH_NICENESS``: the steps run one CP-SAT worker, so it
+       takes the core they leave), and reports its first composition at
+       once; with one worker it runs first instead, for
+       ``DECOMPOSED_SEARCH_SHARE`` of the budget;
+    2. CP-SAT on the full model takes the rest, with all the workers, from
+       the better of the two compositions as hint.
+
+    The best composition found by any stage is returned. When the search
+    and a step find nothing, the compiled search is asked again with the
+    fallback budget.
+
+    Why the search does not run first, with its own share: the exact steps
+    need their time. The one-network steps reach their good outcome with
+    about a second each (the start alone, Stevns seed 0: 1,663.6 with 3.4 s,
+    1,684.9 with 3.7 s or more), and CP-SAT's bound on the full model
+    tightens with its time (seed 1: 1,714.0 after 3.3 s, 1,711.5 after
+    4.8 s). With 30 % of a 10 s budget for the search first, both came
+    short: gaps of 1.0-1.6 / 1.1-1.2 / 0.7-0.8 % on seeds 0-2; with 3 %,
+    0.8 / 0.8-0.9 / 0.4-0.6 %, but at 5 s the exact steps have too little
+    time either way and the search's composition matters: 1,666 / 1,683-1,685
+    / 1,680 with 3 % against 1,673-1,678 / 1,690-1,692 / 1,678 with 30 %.
+    Beside the steps the search costs them nothing and still has the whole
+    phase: 0.8 / 0.8-0.9 / 0.4-0.6 % at 10 s, and 1,672 / 1,689-1,690 /
+    1,679-1,680 (gaps 1.7 / 1.4-1.5 / 0.8-1.0 %, against 1.9-2.2 /
+    1.3-1.5 / 1.1 % with 30 %) at 5 s (side by side, fresh processes,
+    2 workers, load 1.4-2.7).
     """
     start = time.perf_counter()
     fn = opts.on_progress
     phases: list[PhaseStats] = []
     history: tuple[tuple[float, float, float | None], ...] = ()
     seed, workers, deterministic = opts.seed, opts.workers, opts.deterministic
+    time_limit = opts.time_limit
 
     def record(key: str, comp: Composition) -> None:
         nonlocal history
@@ -269,39 +307,57 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         if fn is not None:
             fn(Progress(p.seconds, p.objective, None, "auto search"))
 
-    searched = solve_search(
-        problem,
-        opts.replace(
-            time_limit=DECOMPOSED_SEARCH_SHARE * opts.time_limit,
-            progress=searching if fn is not None else None,
-        ),
-    )
-    if searched.status is SolveStatus.INFEASIBLE:
-        return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
-    if searched.composition is not None:
-        record("search", searched.composition)
-        if stop_requested():
-            return _relabel(problem, searched, "auto (search)", "search: stopped on request")
-    if deterministic:
-        time_limit = (1.0 - DECOMPOSED_SEARCH_SHARE) * opts.time_limit
+    progress = searching if fn is not None else None
+    beside = workers >= 2
+    if beside:
+        # the search in a thread of its own, beside the one-network steps
+        phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
+        search_opts = opts.replace(time_limit=phase, workers=1, progress=progress)
     else:
-        time_limit = max(0.1, opts.time_limit - (time.perf_counter() - start))
+        searched = solve_search(
+            problem,
+            opts.replace(time_limit=DECOMPOSED_SEARCH_SHARE * time_limit, progress=progress),
+        )
+        if searched.status is SolveStatus.INFEASIBLE:
+            return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
+        if searched.composition is not None:
+            record("search", searched.composition)
+            if stop_requested():
+                return _relabel(problem, searched, "auto (search)", "search: stopped on request")
+        if deterministic:
+            time_limit = (1.0 - DECOMPOSED_SEARCH_SHARE) * time_limit
+        else:
+            time_limit = max(0.1, time_limit - (time.perf_counter() - start))
+        phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
     rest_start = time.perf_counter()
-    phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
-    first = solve_sequential(
-        problem,
-        time_limit=START_SHARE * phase,
-        seed=seed,
-        workers=workers,
-        deterministic=deterministic,
-    )
     hint = opts.hint
-    if first is None and hint is not None and not check(problem, hint):
-        first = hint
-    if deterministic:
-        polish = (1.0 - START_SHARE) * phase
-    else:
-        polish = max(0.05, phase - (time.perf_counter() - rest_start))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evocompose-auto") as pool:
+        future = pool.submit(_search_behind, problem, search_opts) if beside else None
+        first = solve_sequential(
+            problem,
+            time_limit=START_SHARE * phase,
+            seed=seed,
+            workers=workers,
+            deterministic=deterministic,
+        )
+        if first is None and hint is not None and not check(problem, hint):
+            first = hint
+        if deterministic:
+            polish = (1.0 - START_SHARE) * phase
+        else:
+            polish = max(0.05, phase - (time.perf_counter() - rest_start))
+        if first is not None:
+            record("start", first)
+            first = improve_by_network(
+                problem, first, time_limit=polish, seed=seed, workers=1, deterministic=deterministic
+            )
+            record("polished", first)
+        if future is not None:
+            searched = future.result()
+            if searched.status is SolveStatus.INFEASIBLE:
+                return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
+            if searched.composition is not None:
+                record("search", searched.composition)
     if first is None:
         # no start (a step found nothing, or a coupling rule broke): the
         # compiled search's composition, or else the search again with at
@@ -311,7 +367,7 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         # two cores), so small budgets may be exceeded by up to a second
         # rather than return no composition
         start_kind = "search"
-        if searched.composition is None:
+        if searched.composition is None and not stop_requested():
             searched = solve_search(
                 problem,
                 opts.replace(
@@ -325,11 +381,6 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
         first = searched.composition
     else:
         start_kind = "sequential"
-        record("start", first)
-        first = improve_by_network(
-            problem, first, time_limit=polish, seed=seed, workers=1, deterministic=deterministic
-        )
-        record("polished", first)
     # the better of the search's and the network-by-network composition
     if searched.composition is not None and (
         first is None or _objective(problem, searched.composition) > _objective(problem, first)
@@ -380,6 +431,14 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
             },
         ),
     )
+
+
+def _search_behind(problem: Problem, opts: SolveOptions) -> Result:
+    """The compiled search at a lower priority (``SEARCH_NICENESS``, where the OS lets a thread have one)."""
+    if SEARCH_NICENESS and hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):  # not allowed here: the same priority as CP-SAT
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SEARCH_NICENESS)
+    return solve_search(problem, opts)
 
 
 def _relabel(
