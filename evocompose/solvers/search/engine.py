@@ -269,9 +269,9 @@ class Engine:
         milliseconds, and a construction that came late (a huge pool) is
         often only a few steps from a composition. With ``while_improving``
         (a later clock time) the repair goes on past ``deadline`` up to that
-        time as long as each chunk lowers the violation: a repair on its way
-        to a composition is not cut off for a start that would cost more
-        (lowers: reaches a new lowest within :data:`REPAIR_PATIENCE` chunks).
+        time as long as it still reaches a new lowest violation within
+        :data:`REPAIR_PATIENCE` chunks: a repair on its way to a composition
+        is not cut off for a start that would cost more.
         """
         tabu = np.zeros(self.c.n, dtype=np.int64)
         ist = np.zeros(1, dtype=np.int64)

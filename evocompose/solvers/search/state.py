@@ -104,10 +104,11 @@ def _tie_rows(
     flat = chain.from_iterable(map(adj.__getitem__, heads))
     cols = np.fromiter(map(index.get, flat, repeat(-1)), dtype=_I64, count=int(degree.sum()))
     keep = (rows >= 0) & (cols >= 0) & (rows != cols)
-    key = np.sort(rows[keep] * max(n, 1) + cols[keep])
+    width = max(n, 1)
+    key = np.sort(rows[keep] * width + cols[keep])
     ptr = np.zeros(n + 1, dtype=_I64)
-    ptr[1:] = np.cumsum(np.bincount(key // max(n, 1), minlength=n))
-    return ptr, (key % max(n, 1)).astype(_I32)
+    ptr[1:] = np.cumsum(np.bincount(key // width, minlength=n))
+    return ptr, (key % width).astype(_I32)
 
 
 def _must_pair_units(
