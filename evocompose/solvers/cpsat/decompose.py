@@ -20,6 +20,7 @@ full model as a solution hint.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -70,13 +71,19 @@ def block_subproblem(
     Returns
     -------
     Problem
-        Only ``networks``, without the candidates the other networks use up
-        (their capacity reached, or sitting in a network that may not share
-        members with one of ``networks``; such a candidate is excluded from
-        all of ``networks``, which only restricts). Rules among ``networks``
-        themselves (capacity, sharing, a bridge between them) are kept;
-        ``required`` and ``assign_all`` are dropped, and bridges to the other
-        networks are not seen: check the combined composition.
+        Only ``networks``, without the candidates the other networks use up:
+        a candidate whose capacity is reached is excluded altogether; one
+        sitting in a network that may not share members with some of
+        ``networks`` is excluded from those (``exclude`` of each network),
+        and stays open to the others, e.g. a Vision member who also sits in
+        Food may stay in Vision when Vision and Outdoor are re-optimised
+        together. A candidate open to none of ``networks``, or who could
+        join more of them at once (networks that may share members) than
+        they have places left, is excluded from all of them (the block
+        cannot count their capacity; this only restricts). Rules among
+        ``networks`` themselves (capacity, sharing, a bridge between them)
+        are kept; ``required`` and ``assign_all`` are dropped, and bridges
+        to the other networks are not seen: check the combined composition.
 
     Raises
     ------
@@ -91,13 +98,23 @@ def block_subproblem(
             continue
         for cid in ids:
             used.setdefault(cid, []).append(name)
-    gone = {
-        cid
-        for cid, nets in used.items()
-        if len(nets) >= problem.capacity(cid)
-        or any(not problem.may_share(n, g) for n in nets for g in networks)
-    }
-    specs = tuple(s for s in problem.networks if s.name in keep)
+    gone: set[str] = set()
+    closed: dict[str, set[str]] = {g: set() for g in networks}
+    for cid, nets in used.items():
+        left = problem.capacity(cid) - len(nets)
+        shut = [g for g in networks if any(not problem.may_share(n, g) for n in nets)]
+        open_to = [g for g in networks if g not in shut]
+        if left <= 0 or not open_to or _most_at_once(problem, open_to) > left:
+            gone.add(cid)
+        for g in shut:
+            closed[g].add(cid)
+    specs = tuple(
+        s
+        if not closed[s.name] - gone
+        else dataclasses.replace(s, exclude=tuple(sorted(set(s.exclude) | (closed[s.name] - gone))))
+        for s in problem.networks
+        if s.name in keep
+    )
     return problem.replace(
         networks=specs,
         share_members=tuple(p for p in problem.share_members if set(p) <= keep),
@@ -105,6 +122,17 @@ def block_subproblem(
         assign_all=False,
         excluded=tuple(sorted(set(problem.excluded) | gone)),
     )
+
+
+def _most_at_once(problem: Problem, names: list[str]) -> int:
+    """How many of ``names`` one candidate can join at once: the largest set that may all share members."""
+    if len(names) > 12:  # blocks are one to three networks; beyond, count them all
+        return len(names)
+    for k in range(len(names), 1, -1):
+        for group in itertools.combinations(names, k):
+            if all(problem.may_share(a, b) for a, b in itertools.combinations(group, 2)):
+                return k
+    return 1
 
 
 def solve_sequential(
