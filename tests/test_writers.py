@@ -97,6 +97,26 @@ def test_stevns_round_trip(tmp_path: Path) -> None:
     assert load_problem(written["candidates"], written["ties"], written["networks"]) == p
 
 
+def test_a_problem_with_a_network_dropped_round_trips(tmp_path: Path) -> None:
+    """Candidates keep their relevance to a dropped network; the files do not, and load."""
+    p = evo.datasets.stevns(n=120)
+    kept = tuple(s for s in p.networks if s.name != "vision")
+    smaller = p.replace(
+        networks=kept, share_members=tuple(x for x in p.share_members if "vision" not in x)
+    )
+    assert any("vision" in c.relevance for c in smaller.pool)
+    written = write_problem(smaller, tmp_path)
+    header = pd.read_csv(written["candidates"], nrows=0).columns
+    assert "relevance:vision" not in header
+    assert any(str(c).startswith("relevance:") for c in header)
+    back = load_problem(written["candidates"], written["ties"], written["networks"])
+    assert back.network_names == smaller.network_names
+    for c in smaller.pool:
+        for n in smaller.network_names:
+            assert back.relevance(c.id, n) == smaller.relevance(c.id, n)
+    assert back.pool[smaller.pool.ids[0]].relevance.keys() <= set(smaller.network_names)
+
+
 COMPOSITIONS = [
     evo.Composition(
         {"a": ["p1", "p2"], "b": ["p3", "p4", "p5"]}, {"a": "tue-evening", "b": "thu-morning"}

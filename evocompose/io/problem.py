@@ -418,7 +418,10 @@ def write_problem(
     When the problem has a dissimilarity matrix it is written too, as
     ``dissimilarity.csv`` (square layout: the ids in the first column and in
     the header row, numbers in pool order at full precision).
-    :func:`load_problem` reads the files back to an equal problem.
+    :func:`load_problem` reads the files back to an equal problem, except
+    that relevance to a network the problem does not have (kept by
+    candidates after a network was dropped with ``Problem.replace``) is not
+    written: it takes no part in the problem.
 
     Parameters
     ----------
@@ -471,6 +474,16 @@ def write_problem(
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     frame = _pseudonymised(problem, kept) if pseudonymise else problem.pool.to_frame()
+    # relevance to a network the problem does not have (one dropped with
+    # ``Problem.replace``) takes no part in it, and the reader rightly rejects
+    # a column naming no network: leave it out
+    stale = [
+        c
+        for c in frame.columns
+        if str(c).startswith(RELEVANCE_PREFIX)
+        and str(c)[len(RELEVANCE_PREFIX) :] not in problem.network_names
+    ]
+    frame = frame.drop(columns=stale)
     numeric = ["capacity", *(c for c in frame.columns if str(c).startswith(RELEVANCE_PREFIX))]
     cand = _write_table(
         frame, out / ("candidates.xlsx" if excel else "candidates.csv"), numeric=numeric
