@@ -11,10 +11,11 @@ model (its candidate-network pairs):
 * Small models (at most ``SMALL_MODEL`` pairs) go to CP-SAT alone, which
   usually proves optimality on them quickly.
 * Weighted problems with several networks and at most ``DECOMPOSE_MODEL``
-  pairs (Stevns) take the network-by-network path: each network solved
-  alone with CP-SAT and re-optimised while the compiled search runs beside
-  these steps in a thread of its own, then CP-SAT on the full model from
-  the better composition (see :func:`_solve_decomposed`).
+  pairs (Stevns) take the network-by-network path: the compiled search
+  briefly, then each network solved alone (by CP-SAT and, with two workers
+  or more, the compiled search side by side) and re-optimised, then CP-SAT
+  on the full model from the best composition (see
+  :func:`_solve_decomposed`).
 * Otherwise the search runs first. It stops early when it reaches the
   closed-form bound (:func:`evocompose.bounds.closed_form_bound`: the
   composition is then provably optimal, and CP-SAT has nothing to add) or,
@@ -74,16 +75,16 @@ FULL_AFTER = 0.5
 PHASE_PER_NETWORK = 2.5
 #: ... of which this share is the start.
 START_SHARE = 0.9
-#: On the network-by-network path with two workers or more, the compiled
-#: search runs in a thread of its own beside the one-network steps (which run
-#: one CP-SAT worker each), for the whole network-by-network phase, at this
-#: lower priority (a nice value added to the thread's), so that on a loaded
-#: machine it takes only the time the exact steps leave.
+#: On the network-by-network path with two workers or more, each
+#: one-network step runs the compiled search in a thread of its own beside
+#: CP-SAT (one worker) on the same network, at this lower priority (a nice
+#: value added to the thread's), so that on a loaded machine CP-SAT keeps
+#: its core and the search takes what is left.
 SEARCH_NICENESS = 10
-#: With one worker the search runs first instead, with this share of the
-#: budget: a first composition at once (on Stevns within 0.1 s) and a guard
-#: when the exact steps stall; the rest goes to them, which need their time
-#: (see :func:`_solve_decomposed`).
+#: On that path the compiled search first runs on the whole problem with
+#: this share of the budget: a first composition at once (on Stevns within
+#: 0.1 s) and a guard when the steps stall; the rest goes to the steps and
+#: to CP-SAT, which need their time (see :func:`_solve_decomposed`).
 DECOMPOSED_SEARCH_SHARE = 0.03
 #: Above this many pairs CP-SAT is not run (the search keeps the budget).
 CPSAT_MODEL = 6_000
@@ -138,9 +139,9 @@ def plan(problem: Problem) -> str:
         return f"cpsat: a small model ({size} candidate-network pairs), which CP-SAT solves alone"
     if _decomposes(problem, size):
         return (
-            "network by network + cpsat: each network solved alone with CP-SAT beside "
-            "the compiled search, then CP-SAT on the full model from the better "
-            f"composition ({size:,} candidate-network pairs)"
+            "network by network + cpsat: the search briefly, then each network solved "
+            "alone by CP-SAT and the search side by side, then CP-SAT on the full model "
+            f"from the best composition ({size:,} candidate-network pairs)"
         )
     if size > CPSAT_MODEL:
         return (
@@ -244,48 +245,45 @@ def solve_auto(problem: Problem, options: SolveOptions | None = None) -> Result:
 
 
 def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
-    """The network-by-network start and polish beside the compiled search, then CP-SAT on the full model.
+    """The compiled search briefly, the network-by-network start and polish, then CP-SAT on the full model.
 
-    One network alone is small enough for CP-SAT to solve well within a
-    second; on Stevns-sized problems (a few hundred candidates, a few
-    networks) these exact steps usually reach better compositions than the
-    local search, and CP-SAT's bound needs the time of the full model. But
-    not always: with too little time, or on a loaded machine, the exact
-    steps can stall where the compiled search does not (Stevns at 10 s,
-    seeds 0 and 1: 1,670 and 1,599 against the search's 1,679 and 1,690).
-    The plan:
+    One network alone is small enough for CP-SAT or the compiled search to
+    solve well within a second; on Stevns-sized problems (a few hundred
+    candidates, a few networks) a composition built network by network is
+    better than either on the full model in the same time, and CP-SAT's
+    bound needs the time of the full model. The plan:
 
-    1. for ``FULL_AFTER`` of the budget (at most ``PHASE_PER_NETWORK``
-       seconds per network), each network is solved alone, in turn
-       (``START_SHARE`` of that phase), then re-optimised one or two at a
-       time; with two workers or more the compiled search runs beside these
-       steps all that phase, in a thread of its own (one worker, at the lower
-       priority ``SEARCH_NICENESS``: the steps run one CP-SAT worker, so it
-       takes the core they leave), and reports its first composition at
-       once; with one worker it runs first instead, for
-       ``DECOMPOSED_SEARCH_SHARE`` of the budget;
-    2. CP-SAT on the full model takes the rest, with all the workers, from
-       the better of the two compositions as hint.
+    1. the compiled search on the whole problem for
+       ``DECOMPOSED_SEARCH_SHARE`` of the budget: a first composition at
+       once, and the fallback when the steps find nothing;
+    2. for ``FULL_AFTER`` of the rest (at most ``PHASE_PER_NETWORK`` seconds
+       per network), each network is solved alone, in turn (``START_SHARE``
+       of that phase), then re-optimised one or two at a time. With two
+       workers or more every step runs CP-SAT (one worker) and the compiled
+       search (one thread, at the lower priority ``SEARCH_NICENESS``) on the
+       same network side by side and keeps the better; with one worker,
+       CP-SAT alone;
+    3. CP-SAT on the full model takes the rest, with all the workers, from
+       the best composition so far as hint.
 
-    The best composition found by any stage is returned. When the search
-    and a step find nothing, the compiled search is asked again with the
-    fallback budget.
+    The best composition found by any stage is returned. When the steps
+    find nothing, the compiled search is asked again with the fallback
+    budget.
 
-    Why the search does not run first, with its own share: the exact steps
-    need their time. The one-network steps reach their good outcome with
-    about a second each (the start alone, Stevns seed 0: 1,663.6 with 3.4 s,
-    1,684.9 with 3.7 s or more), and CP-SAT's bound on the full model
-    tightens with its time (seed 1: 1,714.0 after 3.3 s, 1,711.5 after
-    4.8 s). With 30 % of a 10 s budget for the search first, both came
-    short: gaps of 1.0-1.6 / 1.1-1.2 / 0.7-0.8 % on seeds 0-2; with 3 %,
-    0.8 / 0.8-0.9 / 0.4-0.6 %, but at 5 s the exact steps have too little
-    time either way and the search's composition matters: 1,666 / 1,683-1,685
-    / 1,680 with 3 % against 1,673-1,678 / 1,690-1,692 / 1,678 with 30 %.
-    Beside the steps the search costs them nothing and still has the whole
-    phase: 0.8 / 0.8-0.9 / 0.4-0.6 % at 10 s, and 1,672 / 1,689-1,690 /
-    1,679-1,680 (gaps 1.7 / 1.4-1.5 / 0.8-1.0 %, against 1.9-2.2 /
-    1.3-1.5 / 1.1 % with 30 %) at 5 s (side by side, fresh processes,
-    2 workers, load 1.4-2.7).
+    Why both in each step: neither is reliable alone. On Stevns seed 0 the
+    Outdoor step at 1.1 s reached 474.9-481.1 with CP-SAT (seeds 0-3; its
+    bound 488) and 480.9-481.2 with the search; on seed 1 the Industry step
+    (optimum 480.2) 466.0-479.5 or nothing with CP-SAT and 477.8 every time
+    with the search. The better of the two per step gave starts of
+    1,683.3-1,685.8 (seed 0) and 1,692.0-1,696.4 (seed 1) where CP-SAT
+    alone gave 1,669.2-1,684.8 and 1,690.9-1,696.3. At 10 s with two
+    workers, solver seeds 0-4 on datasets 0-2, side by side with the plan
+    before (the search beside the CP-SAT steps for the whole phase): gaps
+    of 0.69-0.83 / 0.86-1.09 / 0.47-0.67 % against 0.99-1.52 / 0.87-1.22 /
+    0.47-0.69 %; 1 run of 15 above 1 % against 5 of 14, mean 0.77 against
+    0.91 %. Re-optimising pairs of networks or giving the steps 60 % of the
+    budget did not help there (the start decides, and CP-SAT's bound needs
+    its 5 s).
     """
     start = time.perf_counter()
     fn = opts.on_progress
@@ -308,56 +306,53 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
             fn(Progress(p.seconds, p.objective, None, "auto search"))
 
     progress = searching if fn is not None else None
-    beside = workers >= 2
-    if beside:
-        # the search in a thread of its own, beside the one-network steps
-        phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
-        search_opts = opts.replace(time_limit=phase, workers=1, progress=progress)
+    # the compiled search first, briefly: a first composition at once (on
+    # Stevns within 0.1 s), and a guard when the exact steps stall
+    searched = solve_search(
+        problem,
+        opts.replace(time_limit=DECOMPOSED_SEARCH_SHARE * time_limit, progress=progress),
+    )
+    if searched.status is SolveStatus.INFEASIBLE:
+        return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
+    if searched.composition is not None:
+        record("search", searched.composition)
+        if stop_requested():
+            return _relabel(problem, searched, "auto (search)", "search: stopped on request")
+    if deterministic:
+        time_limit = (1.0 - DECOMPOSED_SEARCH_SHARE) * time_limit
     else:
-        searched = solve_search(
-            problem,
-            opts.replace(time_limit=DECOMPOSED_SEARCH_SHARE * time_limit, progress=progress),
-        )
-        if searched.status is SolveStatus.INFEASIBLE:
-            return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
-        if searched.composition is not None:
-            record("search", searched.composition)
-            if stop_requested():
-                return _relabel(problem, searched, "auto (search)", "search: stopped on request")
-        if deterministic:
-            time_limit = (1.0 - DECOMPOSED_SEARCH_SHARE) * time_limit
-        else:
-            time_limit = max(0.1, time_limit - (time.perf_counter() - start))
-        phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
+        time_limit = max(0.1, time_limit - (time.perf_counter() - start))
+    phase = min(FULL_AFTER * time_limit, PHASE_PER_NETWORK * len(problem.networks))
+    # with two workers or more, each step runs CP-SAT and the search side by side
+    step = _step_both if workers >= 2 else None
     rest_start = time.perf_counter()
     hint = opts.hint
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evocompose-auto") as pool:
-        future = pool.submit(_search_behind, problem, search_opts) if beside else None
-        first = solve_sequential(
+    first = solve_sequential(
+        problem,
+        time_limit=START_SHARE * phase,
+        seed=seed,
+        workers=workers,
+        deterministic=deterministic,
+        solve_block=step,
+    )
+    if first is None and hint is not None and not check(problem, hint):
+        first = hint
+    if deterministic:
+        polish = (1.0 - START_SHARE) * phase
+    else:
+        polish = max(0.05, phase - (time.perf_counter() - rest_start))
+    if first is not None:
+        record("start", first)
+        first = improve_by_network(
             problem,
-            time_limit=START_SHARE * phase,
+            first,
+            time_limit=polish,
             seed=seed,
-            workers=workers,
+            workers=1,
             deterministic=deterministic,
+            solve_block=step,
         )
-        if first is None and hint is not None and not check(problem, hint):
-            first = hint
-        if deterministic:
-            polish = (1.0 - START_SHARE) * phase
-        else:
-            polish = max(0.05, phase - (time.perf_counter() - rest_start))
-        if first is not None:
-            record("start", first)
-            first = improve_by_network(
-                problem, first, time_limit=polish, seed=seed, workers=1, deterministic=deterministic
-            )
-            record("polished", first)
-        if future is not None:
-            searched = future.result()
-            if searched.status is SolveStatus.INFEASIBLE:
-                return _relabel(problem, searched, "auto (search)", "CP-SAT proved it infeasible")
-            if searched.composition is not None:
-                record("search", searched.composition)
+        record("polished", first)
     if first is None:
         # no start (a step found nothing, or a coupling rule broke): the
         # compiled search's composition, or else the search again with at
@@ -431,6 +426,21 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
             },
         ),
     )
+
+
+def _step_both(problem: Problem, opts: SolveOptions) -> Result:
+    """One network-by-network step: CP-SAT (one worker) and the compiled search (beside it) on the same block; the better."""
+    if SEARCH.unsupported(problem):
+        return solve_cpsat(problem, opts.replace(workers=1), cuts=False)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evocompose-step") as pool:
+        future = pool.submit(_search_behind, problem, opts.replace(workers=1, progress=None))
+        exact = solve_cpsat(problem, opts.replace(workers=1), cuts=False)
+        searched = future.result()
+    if exact.status is SolveStatus.INFEASIBLE or searched.composition is None:
+        return exact
+    if exact.composition is None or searched.objective > exact.objective:  # type: ignore[operator]
+        return searched
+    return exact
 
 
 def _search_behind(problem: Problem, opts: SolveOptions) -> Result:
