@@ -33,6 +33,7 @@ from evocompose.fields import ACTOR_TYPES
 from evocompose.solvers.stopping import requested as stop_requested
 
 from . import _core
+from .rows import offsets
 from .state import Compiled, State
 
 __all__ = ["Engine", "SearchOutcome", "load_kernels"]
@@ -237,8 +238,7 @@ class Engine:
         seats = nets[rounds[:, None] < target[None, :]]
         # the k-th person dealt to network g sits at ml_off[g] + k
         by_net = np.argsort(seats, kind="stable")
-        first = np.zeros(G + 1, dtype=np.int64)
-        first[1:] = np.cumsum(target)
+        first = offsets(target)
         rank = np.empty(n, dtype=np.int64)
         rank[by_net] = np.arange(n) - first[seats[by_net]]
         ml = np.zeros_like(S.ml)

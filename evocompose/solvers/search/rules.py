@@ -29,6 +29,7 @@ import numpy as np
 from evocompose.vocabulary import RULE_NAMES
 
 from . import _core
+from .rows import offsets
 
 if TYPE_CHECKING:
     from .state import Compiled
@@ -165,9 +166,7 @@ def _conflict(c: Compiled) -> None:
     src = np.concatenate([ends[:, 0], ends[:, 1]])
     dst = np.concatenate([ends[:, 1], ends[:, 0]])
     order = np.lexsort((dst, src))  # by person, then partner
-    ptr = np.zeros(c.n + 1, dtype=np.int64)
-    ptr[1:] = np.cumsum(np.bincount(src, minlength=c.n))
-    c.cf_ptr = ptr
+    c.cf_ptr = offsets(np.bincount(src, minlength=c.n))
     c.cf_idx = dst[order].astype(np.int32)
 
 

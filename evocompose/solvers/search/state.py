@@ -71,6 +71,7 @@ from evocompose.gc_pause import gc_paused
 from evocompose.vocabulary import RULE_NAMES, TERM_NAMES
 
 from . import _core
+from .rows import csr, offsets
 from .rules import RULE_IDS, RULES
 from .terms import TERMS
 
@@ -78,14 +79,6 @@ __all__ = ["Compiled", "State", "csr"]
 
 _I32 = np.int32
 _I64 = np.int64
-
-
-def csr(lists: list[list[int]], dtype: Any = _I32) -> tuple[np.ndarray, np.ndarray]:
-    """``(ptr, idx)`` of a list of integer lists (compressed sparse rows)."""
-    ptr = np.zeros(len(lists) + 1, dtype=_I64)
-    ptr[1:] = np.cumsum([len(x) for x in lists])
-    idx = np.fromiter((v for x in lists for v in x), dtype=dtype, count=int(ptr[-1]))
-    return ptr, idx
 
 
 def _tie_rows(
@@ -106,8 +99,7 @@ def _tie_rows(
     keep = (rows >= 0) & (cols >= 0) & (rows != cols)
     width = max(n, 1)
     key = np.sort(rows[keep] * width + cols[keep])
-    ptr = np.zeros(n + 1, dtype=_I64)
-    ptr[1:] = np.cumsum(np.bincount(key // width, minlength=n))
+    ptr = offsets(np.bincount(key // width, minlength=n))
     return ptr, (key % width).astype(_I32)
 
 
@@ -138,8 +130,7 @@ def _must_pair_units(
         first[i] = find(i)
     _, inverse = np.unique(first, return_inverse=True)
     unit_of = inverse.astype(_I32).reshape(n)
-    ptr = np.zeros(int(unit_of.max(initial=-1)) + 2, dtype=_I64)
-    ptr[1:] = np.cumsum(np.bincount(unit_of, minlength=ptr.size - 1))
+    ptr = offsets(np.bincount(unit_of, minlength=int(unit_of.max(initial=-1)) + 1))
     return unit_of, ptr, np.argsort(unit_of, kind="stable").astype(_I32)
 
 
@@ -241,8 +232,7 @@ class Compiled:
             codes.append(c)
             cards.append(max(1, len(values)))
         self.codes = np.stack(codes) if codes else np.zeros((1, n), dtype=_I32)
-        self.voff = np.zeros(len(cards) + 1, dtype=_I64)
-        self.voff[1:] = np.cumsum(cards)
+        self.voff = offsets(cards)
         self.n_sectors = cards[0]
 
         # skills
@@ -251,8 +241,7 @@ class Compiled:
         self.n_skills = max(1, len(skills))
         # a candidate's skills are sorted, and so are the pool's: their indices come in order
         held = list(map(attrgetter("skills"), people))
-        self.sk_ptr = np.zeros(n + 1, dtype=_I64)
-        self.sk_ptr[1:] = np.cumsum(np.fromiter(map(len, held), dtype=_I64, count=n))
+        self.sk_ptr = offsets(np.fromiter(map(len, held), dtype=_I64, count=n))
         tags = chain.from_iterable(held)
         self.sk_idx = np.fromiter(map(self.skill_index.__getitem__, tags), _I32, self.sk_ptr[-1])
 
@@ -345,12 +334,10 @@ class Compiled:
             if self.pinned.any()
             else (np.zeros(0, dtype=_I64), np.zeros(0, dtype=_I64))
         )
-        self.pin_ptr = np.zeros(n + 1, dtype=_I64)
-        self.pin_ptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
+        self.pin_ptr = offsets(np.bincount(rows, minlength=n))
         self.pin_net = cols.astype(_I32)
         cap_g = np.minimum(self.max_size, n)
-        self.ml_off = np.zeros(G + 1, dtype=_I64)
-        self.ml_off[1:] = np.cumsum(cap_g)
+        self.ml_off = offsets(cap_g)
         # a move adds at most one seat before capacity is checked: room for one more
         self.capmax = int(max(1, min(G, int(self.cap.max(initial=1)) + 1)))
         #: whether the estimate of a move is exact (no term outside pairs, singleton units)
