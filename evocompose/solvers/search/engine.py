@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from evocompose.constraints import MeetingRule
 from evocompose.data import Candidate, NetworkSpec, Pool, Problem
 from evocompose.fields import ACTOR_TYPES
 from evocompose.solvers.stopping import requested as stop_requested
@@ -56,11 +57,22 @@ REPAIR_PATIENCE = 3
 
 
 def _warm_up_problem() -> Problem:
-    """Four people, two networks: enough to call every kernel once."""
+    """Four people, two networks, one meeting rule: enough to call every kernel once."""
     people = tuple(
-        Candidate(f"p{i}", f"P{i}", f"o{i}", "ab"[i % 2], ACTOR_TYPES[i % 4]) for i in range(4)
+        Candidate(
+            f"p{i}",
+            f"P{i}",
+            f"o{i}",
+            "ab"[i % 2],
+            ACTOR_TYPES[i % 4],
+            availability=("tue-evening",),
+        )
+        for i in range(4)
     )
-    nets = (NetworkSpec("a", min_size=1, max_size=2), NetworkSpec("b", min_size=1, max_size=2))
+    nets = (
+        NetworkSpec("a", min_size=1, max_size=2, meeting=MeetingRule()),
+        NetworkSpec("b", min_size=1, max_size=2),
+    )
     return Problem(Pool(people), nets)
 
 
@@ -85,10 +97,15 @@ def load_kernels() -> float:
         c = Compiled(_warm_up_problem())
         engine = Engine(c, seed=0, workers=1)
         S = engine.construct()
-        engine.repair(S, time.perf_counter() + 1.0, max_steps=2)
+        # every kernel a solve may call, so that `make` compiles them all at install (a
+        # kernel first met in a user's solve compiled there: 60-90 s past its time limit)
+        engine.repair(c.new_state(), time.perf_counter() + 1.0, max_steps=2)  # empty: repairs
         engine.search(S, deadline=time.perf_counter() + 1.0, max_iterations=100)
+        Engine(c, seed=0, workers=2).search(
+            S, deadline=time.perf_counter() + 1.0, max_iterations=100
+        )
         c.rule_totals(S)
-        c.composition_of(S)
+        c.state_of(c.composition_of(S))  # the meeting slot, and loading a composition
         _core.toggle(c.P, S.ref, 0, 0)
         _LOADED.append(time.perf_counter() - t)
         return _LOADED[0]
