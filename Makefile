@@ -30,8 +30,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite in two processes (pytest-xdist; CI has two cores), each test sent to
+# whichever process is free; tests marked `serial` (wall-clock timings) run alone
+# (tests/conftest.py). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 pytest: $(KERNELS)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # The notebook executed once (a cell that raises fails), stamped with a fingerprint of
 # what it ran: the site shows this copy, and tests/test_notebook.py checks it instead
