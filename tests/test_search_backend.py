@@ -145,7 +145,7 @@ def test_search_keeps_a_good_hint_and_improves_on_it() -> None:
     from evocompose.solve import solve
 
     problem = stevns(seed=1, n=150)
-    first = solve(problem, solver="cpsat", time_limit=10.0, seed=0, workers=2)
+    first = solve(problem, solver="cpsat", time_limit=4.0, seed=0, workers=2)
     assert first.composition is not None
     r = search(problem, time_limit=20.0, seed=0, hint=first.composition, max_iterations=20_000)
     assert r.composition is not None and check(problem, r.composition) == []
