@@ -49,7 +49,12 @@ $(NOTEBOOK): $(KERNELS) examples/stevns_notebook.py tests/notebook_run.py $(shel
 docs: $(NOTEBOOK)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-test: lint typecheck docs pytest
+# ruff and mypy run beside the one-off kernel compile (each of the three uses one core);
+# then the site (which executes the notebook) and the suite, one after the other.
+test:
+	$(MAKE) -j2 lint typecheck $(KERNELS)
+	$(MAKE) docs
+	$(MAKE) pytest
 
 # The whole fuzz corpus (>= 1,000 damaged files) with a watchdog; writes docs/reliability.md.
 fuzz: $(STAMP)
