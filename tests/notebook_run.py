@@ -65,11 +65,18 @@ def execute() -> Any:
 
     stamp = fingerprint()
     nb = jupytext.read(NOTEBOOK)
-    os.environ["MPLBACKEND"] = "Agg"  # the kernel inherits it: no display needed
     client = NotebookClient(
         nb, kernel_name=_kernel(), timeout=120, resources={"metadata": {"path": str(ROOT)}}
     )
-    client.execute()  # raises CellExecutionError, or the kernel's own error
+    backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "Agg"  # the kernel inherits it: no display needed
+    try:
+        client.execute()  # raises CellExecutionError, or the kernel's own error
+    finally:  # the test's process (and the other tests in it) keep their own
+        if backend is None:
+            del os.environ["MPLBACKEND"]
+        else:
+            os.environ["MPLBACKEND"] = backend
     nb.metadata[KEY] = {"fingerprint": stamp}
     return nb
 
