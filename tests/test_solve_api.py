@@ -67,6 +67,7 @@ def test_determinism(workers: int) -> None:
     assert runs[0].composition == runs[1].composition == runs[2].composition
 
 
+@pytest.mark.serial  # wall clock: runtime and a best-so-far within 3 s (conftest.py)
 def test_time_limit_returns_best_so_far() -> None:
     # A feasible hint (from the local search) gives CP-SAT a first solution at once, so
     # that the 3 s budget ends with a best-so-far composition (not proven optimal).
