@@ -30,15 +30,31 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite in two processes (pytest-xdist; CI has two cores), each test sent to
+# whichever process is free; tests marked `serial` (wall-clock timings) run alone
+# (tests/conftest.py). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 pytest: $(KERNELS)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+
+# The notebook executed once (a cell that raises fails), stamped with a fingerprint of
+# what it ran: the site shows this copy, and tests/test_notebook.py checks it instead
+# of executing the notebook a second time when the fingerprint is current.
+NOTEBOOK := out/notebook/stevns_notebook.ipynb
+$(NOTEBOOK): $(KERNELS) examples/stevns_notebook.py tests/notebook_run.py $(shell find evocompose examples/stevns -type f ! -path '*/__pycache__/*')
+	$(BIN)/python tests/notebook_run.py $@
 
 # The documentation site (mkdocs-material, API reference from the docstrings,
 # the executed notebook), built strictly: any warning fails.
-docs: $(KERNELS)
+docs: $(NOTEBOOK)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-test: lint typecheck docs pytest
+# ruff and mypy run beside the one-off kernel compile (each of the three uses one core);
+# then the site (which executes the notebook) and the suite, one after the other.
+test:
+	$(MAKE) -j2 lint typecheck $(KERNELS)
+	$(MAKE) docs
+	$(MAKE) pytest
 
 # The whole fuzz corpus (>= 1,000 damaged files) with a watchdog; writes docs/reliability.md.
 fuzz: $(STAMP)

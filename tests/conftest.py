@@ -2,13 +2,16 @@
 
 Also the ``yardstick`` marker: the fast tests of the checker, the objective,
 the metrics and the validation, which ``make mutate`` runs against every
-mutant (see ``docs/reliability.md``).
+mutant (see ``docs/reliability.md``); and the ``serial`` marker: tests that
+time themselves against the wall clock run alone when ``make pytest`` runs the
+suite in two processes (pytest-xdist), the other process waiting meanwhile.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "yardstick: a fast test of check, objective, metrics or validation (make mutate runs these)",
     )
+    config.addinivalue_line(
+        "markers",
+        "serial: a wall-clock timing test: runs alone, other xdist workers wait (see _serial_lock)",
+    )
     if os.environ.get(REQUIRE_SHARED) == "1":
         from evocompose.datasets.mdgplib import default_benchmark_dir
 
@@ -73,6 +80,39 @@ def warm_mdgp_kernels() -> None:
     np.fill_diagonal(d, 0)
     for workers in (1, 2):
         solve_mdgp(d, [4, 4], [4, 4], time_limit=30.0, seed=0, max_iterations=50, workers=workers)
+
+
+@pytest.fixture(autouse=True)
+def _serial_lock(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Under pytest-xdist, a ``serial`` test runs while no other test runs.
+
+    Every test holds a shared lock on a file common to the session's workers,
+    a ``serial`` test an exclusive one, so the timings it asserts are taken as
+    without xdist (the other worker's solves would otherwise take half the
+    cores). A turnstile lock taken before either keeps a waiting ``serial``
+    test from being overtaken by the other worker's next tests. Without
+    xdist there is one process and nothing to wait for.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    import fcntl  # POSIX only, like the xdist runs of `make pytest`
+
+    folder = tmp_path_factory.getbasetemp().parent  # the session's, shared by its workers
+    serial = request.node.get_closest_marker("serial") is not None
+    with (
+        open(folder / "serial.turnstile", "a") as turnstile,
+        open(folder / "serial.lock", "a") as lock,
+    ):
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_EX if serial else fcntl.LOCK_SH)
+        fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -14,8 +14,10 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import notebook_run
 import pytest
 
 import evocompose as evo
@@ -97,8 +99,15 @@ def test_html_report_in_a_browser(tmp_path: Path) -> None:
 def test_docs_site_index_in_a_browser(tmp_path: Path) -> None:
     site = ROOT / "out" / "site"
     if not (site / "index.html").exists():  # make test builds the site before pytest
+        if not notebook_run.EXECUTED.is_file():  # the site shows the executed notebook
+            subprocess.run(
+                [sys.executable, str(ROOT / "tests" / "notebook_run.py")],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
         subprocess.run(
-            [str(Path(os.sys.executable).with_name("mkdocs")), "build", "--site-dir", str(site)],
+            [str(Path(sys.executable).with_name("mkdocs")), "build", "--site-dir", str(site)],
             cwd=ROOT,
             check=True,
             capture_output=True,

@@ -107,6 +107,7 @@ def test_explain_prints_reasons_and_why_not(
     assert "name" not in frame.columns and len(frame) == sum(len(m) for m in comp.members.values())
 
 
+@pytest.mark.serial  # a composition within 6 s of wall clock: runs alone under xdist (conftest.py)
 def test_renew_composes_the_next_round(
     solved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

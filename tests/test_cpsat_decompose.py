@@ -100,7 +100,7 @@ def test_auto_decomposed_path_reports_a_bound_and_a_feasible_composition() -> No
     p = evo.datasets.stevns(seed=0, n=200)  # above auto's SMALL_MODEL
     # deterministic budget: under machine load a 4 s wall-clock budget can leave
     # CP-SAT's phase without any bound, which would make this test flaky
-    r = solve(p, time_limit=4.0, seed=0, workers=2, deterministic=True)
+    r = solve(p, time_limit=2.0, seed=0, workers=2, deterministic=True)
     assert r.solver.startswith("auto (decomposed")
     assert r.composition is not None and check(p, r.composition) == []
     assert r.bound is not None and r.objective is not None
@@ -121,10 +121,10 @@ def test_cuts_leave_the_optimum_unchanged() -> None:
 def test_cuts_keep_hinted_solutions_feasible() -> None:
     """A complete hint (every auxiliary variable) exists for any feasible composition."""
     p = evo.datasets.stevns(seed=0, n=120)
-    start = solve_sequential(p, time_limit=3.0, seed=0, workers=2, deterministic=True)
+    start = solve_sequential(p, time_limit=1.5, seed=0, workers=2, deterministic=True)
     assert start is not None
     r = solve_cpsat(
-        p, SolveOptions(time_limit=2.0, seed=0, workers=2, hint=start, deterministic=True)
+        p, SolveOptions(time_limit=1.0, seed=0, workers=2, hint=start, deterministic=True)
     )
     assert r.objective is not None
     assert r.objective >= weighted_total(p, evaluate(p, start)) - 1e-6
@@ -133,7 +133,7 @@ def test_cuts_keep_hinted_solutions_feasible() -> None:
 
 def test_auto_decomposed_is_deterministic() -> None:
     p = evo.datasets.stevns(seed=1, n=200)
-    runs = [solve(p, time_limit=1.5, seed=3, workers=2, deterministic=True) for _ in range(2)]
+    runs = [solve(p, time_limit=0.5, seed=3, workers=2, deterministic=True) for _ in range(2)]
     assert runs[0].solver.startswith("auto (decomposed")
     assert runs[0].composition is not None
     assert runs[0].composition == runs[1].composition

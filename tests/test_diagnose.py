@@ -20,6 +20,10 @@ from evocompose.solvers.cpsat.guarded import build_guarded_model, find_feasible,
 
 CASES = impossible()
 
+# proofs (infeasible, minimal, smallest relaxation) within wall-clock budgets: under
+# `make pytest` (two xdist workers) these run alone, with both cores (conftest.py)
+pytestmark = pytest.mark.serial
+
 
 def test_the_corpus_has_fifteen_causes() -> None:
     assert len(CASES) >= 15

@@ -283,7 +283,7 @@ def test_selection_figures() -> None:
 def test_stevns_lottery_keeps_every_rule() -> None:
     """A short lottery on the Stevns example: sound whatever the time allowed."""
     p = evo.datasets.stevns()
-    lot = lottery(p, tolerance=0.05, time_limit=20, executor=SERIAL)
+    lot = lottery(p, tolerance=0.05, time_limit=8, executor=SERIAL)
     assert_sound(p, lot)
     assert len(lot.suitable) >= len(lot.best.placed())
     assert "Stevns" in lot.summary()

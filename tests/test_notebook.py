@@ -1,47 +1,29 @@
-"""Execute every cell of ``examples/stevns_notebook.py`` (jupytext percent format).
+"""Every cell of ``examples/stevns_notebook.py`` (jupytext percent format) runs.
 
 The notebook is converted with jupytext and run with nbclient on the
 ``python3`` kernel of this interpreter (installed into the venv with
-ipykernel when missing; both are development dependencies). A kernel that
-cannot start, a cell that raises or a missing output fails the test: there is
-no fallback that could let a broken notebook pass.
+ipykernel when missing; both are development dependencies); see
+``tests/notebook_run.py``. ``make test`` builds the documentation site first,
+which executes the notebook once and stamps the executed copy with a
+fingerprint of the notebook, the package and the example files: when that
+fingerprint is the current one the test checks the copy instead of running
+the notebook a second time; otherwise (pytest on its own, or any source
+changed since) it executes the notebook itself. A kernel that cannot start, a
+cell that raises or a missing output fails the test: there is no fallback
+that could let a broken notebook pass.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-import jupytext
-import pytest
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "examples" / "stevns_notebook.py"
+from notebook_run import execute, executed_copy
 
 
-def _kernel() -> str:
-    """The ``python3`` kernel, installed into this interpreter's prefix when missing."""
-    try:
-        KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        from ipykernel.kernelspec import install
-
-        install(prefix=sys.prefix)
-    return "python3"
-
-
-def test_notebook_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    nb = jupytext.read(NOTEBOOK)
+def test_notebook_runs() -> None:
+    nb = executed_copy() or execute()
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert len(code) >= 8
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    client = NotebookClient(
-        nb, kernel_name=_kernel(), timeout=120, resources={"metadata": {"path": str(ROOT)}}
-    )
-    client.execute()  # raises CellExecutionError, or the kernel's own error: the test fails
-    outputs = "".join(
-        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-    )
+    assert all(c.execution_count is not None for c in code), "a cell was not executed"
+    errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+    outputs = "".join(o.get("text", "") for c in code for o in c.get("outputs", []))
     assert "Status:" in outputs and "violation" in outputs

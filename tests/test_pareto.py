@@ -131,7 +131,7 @@ def test_axis_labels_are_plain_words() -> None:
 
 def test_a_front_on_stevns_keeps_every_rule() -> None:
     p = evo.datasets.stevns()
-    start = evo.solve(p, time_limit=8, solver="search")
+    start = evo.solve(p, time_limit=3, solver="search")
     front = pareto(p, points=3, time_limit=4, start=start, progress=False)
     # three rows, or the two ends alone when they have the same relevance
     # (a busy machine may leave the "most relevance" end no better than the other)

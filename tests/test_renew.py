@@ -155,6 +155,7 @@ def test_the_record_counts_by_hand() -> None:
     assert list(rec.to_frame().columns) == ["network", "continuing", "last_size", "keep"]
 
 
+@pytest.mark.serial  # a composition within 8 s of wall clock: runs alone under xdist (conftest.py)
 def test_renewal_on_stevns_keeps_half_and_avoids_repeats(
     stevns_solved: tuple[evo.Problem, evo.Composition],
 ) -> None:

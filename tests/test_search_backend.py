@@ -140,6 +140,7 @@ def test_deterministic_mode_is_reproducible() -> None:
     assert a.deterministic and a.stats.iterations == b.stats.iterations
 
 
+@pytest.mark.serial  # CP-SAT must find the hint within 10 s of wall clock (conftest.py)
 def test_search_keeps_a_good_hint_and_improves_on_it() -> None:
     from evocompose.datasets import stevns
     from evocompose.solve import solve

@@ -1,1 +1,0 @@
-../examples/stevns_notebook.py
