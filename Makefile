@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-$(KERNELS): $(STAMP) evocompose/solvers/search/_core.py evocompose/solvers/search/_mdgp_kernels.py
+$(KERNELS): $(STAMP) evocompose/solvers/search/_core.py evocompose/solvers/search/_mdgp_kernels.py evocompose/solvers/search/engine.py
 	$(BIN)/python -m evocompose.solvers.search.engine
 	@touch $(KERNELS)
 
