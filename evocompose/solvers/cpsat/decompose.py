@@ -106,12 +106,13 @@ def block_subproblem(
         open_to = [g for g in networks if g not in shut]
         if left <= 0 or not open_to or _most_at_once(problem, open_to) > left:
             gone.add(cid)
-        for g in shut:
-            closed[g].add(cid)
+        else:
+            for g in shut:
+                closed[g].add(cid)
     specs = tuple(
-        s
-        if not closed[s.name] - gone
-        else dataclasses.replace(s, exclude=tuple(sorted(set(s.exclude) | (closed[s.name] - gone))))
+        dataclasses.replace(s, exclude=tuple(sorted(set(s.exclude) | closed[s.name])))
+        if closed[s.name]
+        else s
         for s in problem.networks
         if s.name in keep
     )
