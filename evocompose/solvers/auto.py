@@ -281,9 +281,9 @@ def _solve_decomposed(problem: Problem, opts: SolveOptions) -> Result:
     before (the search beside the CP-SAT steps for the whole phase): gaps
     of 0.69-0.83 / 0.86-1.09 / 0.47-0.67 % against 0.99-1.52 / 0.87-1.22 /
     0.47-0.69 %; 2 runs of 15 above 1 % (seed 1: 1.004 and 1.09 %)
-    against 5 of 14, mean 0.77 against 0.91 %. Re-optimising pairs of networks or giving the steps 60 % of the
-    budget did not help there (the start decides, and CP-SAT's bound needs
-    its 5 s).
+    against 5 of 14, mean 0.77 against 0.91 %. Re-optimising pairs of
+    networks or giving the steps 60 % of the budget did not help there (the
+    start decides, and CP-SAT's bound needs its 5 s).
     """
     start = time.perf_counter()
     fn = opts.on_progress
