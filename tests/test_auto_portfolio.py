@@ -61,7 +61,7 @@ def test_auto_stops_where_the_search_reaches_the_closed_form_bound() -> None:
 def test_portfolio_is_reproducible_and_keeps_its_best_part() -> None:
     problem = _quota_partition()
     runs = [
-        evo.solve(problem, time_limit=2, seed=1, workers=2, deterministic=True) for _ in range(2)
+        evo.solve(problem, time_limit=1, seed=1, workers=2, deterministic=True) for _ in range(2)
     ]
     a, b = runs
     assert a.composition is not None and evo.check(problem, a.composition) == []
@@ -82,7 +82,7 @@ def test_portfolio_is_reproducible_and_keeps_its_best_part() -> None:
 def test_stevns_keeps_cpsats_bound() -> None:
     """On Stevns CP-SAT's bound is far tighter than the closed form, and auto reports it."""
     problem = evo.datasets.stevns(seed=0, n=120)
-    r = evo.solve(problem, time_limit=2, seed=0, workers=2, deterministic=True)
+    r = evo.solve(problem, time_limit=1, seed=0, workers=2, deterministic=True)
     closed = closed_form_bound(problem).total
     assert r.composition is not None and closed is not None
     assert r.bound is not None and r.bound < closed

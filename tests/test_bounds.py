@@ -113,8 +113,13 @@ def partitions(draw: Any) -> Problem:
 def _partition_optimum(problem: Problem) -> float | None:
     names = problem.network_names
     ids = problem.pool.ids
+    sizes = [(s.min_size, s.max_size) for s in problem.networks]
     best: float | None = None
     for assignment in itertools.product(range(len(names)), repeat=len(ids)):
+        # a size out of range is broken whatever else holds: skip it before building the
+        # composition (check() below, which rejects it too, stays the judge of the rest)
+        if any(not lo <= assignment.count(g) <= hi for g, (lo, hi) in enumerate(sizes)):
+            continue
         members: dict[str, list[str]] = {name: [] for name in names}
         for cid, g in zip(ids, assignment, strict=True):
             members[names[g]].append(cid)
