@@ -272,3 +272,12 @@ def test_fingerprints_are_kept_per_problem_object() -> None:
     q = p.replace(default_capacity=2)  # another object, another fingerprint
     assert problem_fingerprint(q) != first
     assert problem_fingerprint(p.replace()) == first  # equal content, same digest
+
+
+def test_software_versions_are_read_once_and_handed_out_as_copies() -> None:
+    from importlib.metadata import version
+
+    first = software_versions()
+    assert first["numpy"] == version("numpy") and first["ortools"] == version("ortools")
+    first["numpy"] = "changed by a caller"
+    assert software_versions()["numpy"] == version("numpy")  # the cached record is untouched
