@@ -290,7 +290,8 @@ for person in outside[:3]:
 
 # %%
 round2 = evo.renew(problem, [invited], repeat_weight=2.0, decay=0.5, keep=0.5, time_limit=8)
-print(round2.renewal)
+# no composition within the time (a busy machine): the result says why and what to try
+print(round2.renewal if round2.renewal is not None else round2.summary())
 
 # %% [markdown]
 # ### The audit: run it again
