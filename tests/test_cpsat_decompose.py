@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 import evocompose as evo
+from evocompose.bounds import closed_form_bound
 from evocompose.check import check
 from evocompose.composition import Composition
 from evocompose.data import Problem
 from evocompose.objective import evaluate, weighted_total
-from evocompose.result import SolveStatus
+from evocompose.result import Result, SolveStatus
 from evocompose.solve import solve
 from evocompose.solvers.contract import SolveOptions
 from evocompose.solvers.cpsat import solve_cpsat
@@ -157,11 +158,13 @@ def test_auto_decomposed_leaves_the_exact_steps_their_time(
 
     searches: list[tuple[Problem, SolveOptions]] = []
     exact: list[tuple[Problem, SolveOptions]] = []
+    nearby: list[tuple[Problem, SolveOptions]] = []
     starts: list[float] = []
 
     def spy(fn: Callable[..., Any], into: list[tuple[Problem, SolveOptions]]) -> Any:
         def wrapped(problem: Problem, options: SolveOptions, *args: Any, **kw: Any) -> Any:
-            into.append((problem, options))
+            # the neighbourhood beside the full model (local branching) is counted apart
+            (nearby if kw.get("max_changes") is not None else into).append((problem, options))
             return fn(problem, options, *args, **kw)
 
         return wrapped
@@ -182,7 +185,13 @@ def test_auto_decomposed_leaves_the_exact_steps_their_time(
     assert first[0].network_names == p.network_names
     assert first[1].time_limit <= 0.05 * limit and first[1].workers == workers
     assert full[0].network_names == p.network_names
-    assert full[1].time_limit >= 0.45 * limit and full[1].workers == workers
+    # with two workers, one of them searches the start's neighbourhood beside the full model
+    assert full[1].time_limit >= 0.45 * limit and full[1].workers == 1
+    if workers == 1:
+        assert not nearby
+    else:
+        assert len(nearby) == 1 and nearby[0][0].network_names == p.network_names
+        assert nearby[0][1].workers == 1 and nearby[0][1].time_limit == full[1].time_limit
     assert starts and starts[0] >= 0.4 * limit
     # the steps: one network each (CP-SAT's through auto only when both run side by side)
     step_searches = [o for q, o in searches[1:] if len(q.networks) == 1]
@@ -192,3 +201,65 @@ def test_auto_decomposed_leaves_the_exact_steps_their_time(
     else:
         assert len(step_searches) >= len(p.networks) and len(step_exact) >= len(p.networks)
         assert all(o.workers == 1 for o in step_searches + step_exact)
+
+
+def _changes(a: Composition, b: Composition) -> int:
+    """Member changes between two compositions, counted as ``add_change_limit`` does."""
+    total = 0
+    for name in set(a.members) | set(b.members):
+        x, y = set(a.members.get(name, ())), set(b.members.get(name, ()))
+        total += max(len(y - x), len(x - y))
+    return total
+
+
+def test_the_neighbourhood_beside_the_full_model_stays_near_its_start() -> None:
+    """With two workers the last phase also searches near the start; its result is feasible and near."""
+    import evocompose.solvers.auto as auto
+
+    p = evo.datasets.stevns(seed=1, n=120)
+    start = solve_sequential(p, time_limit=1.0, seed=0, workers=2, deterministic=True)
+    assert start is not None
+    opts = SolveOptions(time_limit=1.0, seed=0, workers=2, hint=start, deterministic=True)
+    exact, nearby = auto._final_phase(p, opts)
+    assert nearby is not None and nearby.composition is not None
+    assert check(p, nearby.composition) == []
+    assert _changes(start, nearby.composition) <= auto.NEIGHBOURHOOD_CHANGES
+    # the start lies in its own neighbourhood, so the neighbourhood never does worse
+    assert nearby.objective is not None
+    assert nearby.objective >= weighted_total(p, evaluate(p, start)) - 1e-6
+    # the full model keeps a bound on the whole problem
+    assert exact.stats.proven_bound is not None
+    assert exact.stats.proven_bound >= nearby.objective - 1e-6
+    # one worker: the full model alone
+    alone, none = auto._final_phase(p, opts.replace(workers=1))
+    assert none is None and alone.composition is not None
+
+
+def test_auto_keeps_the_better_of_the_full_model_and_the_neighbourhood(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The neighbourhood's composition may win; the bound reported is still the full model's."""
+    import evocompose.solvers.auto as auto
+
+    seen: list[Result] = []
+    full: list[Result] = []
+    solve_cpsat_ = auto.solve_cpsat
+
+    def spy(problem: Problem, options: SolveOptions, *args: Any, **kw: Any) -> Result:
+        r = solve_cpsat_(problem, options, *args, **kw)
+        if kw.get("max_changes") is not None:
+            seen.append(r)
+        elif problem.network_names == p.network_names:
+            full.append(r)
+        return r
+
+    monkeypatch.setattr(auto, "solve_cpsat", spy)
+    p = evo.datasets.stevns(seed=1, n=200)
+    r = solve(p, time_limit=1.0, seed=0, workers=2, deterministic=True, diagnose=False)
+    assert len(seen) == 1 and seen[0].objective is not None and full
+    assert r.composition is not None and check(p, r.composition) == []
+    assert r.objective is not None and r.objective >= seen[0].objective - 1e-6
+    # the neighbourhood's bound holds only near the start: never the one reported
+    allowed = {full[-1].stats.proven_bound, closed_form_bound(p).total}
+    assert r.bound is not None and r.bound in allowed
+    assert r.bound >= r.objective - 1e-6
