@@ -288,7 +288,8 @@ def test_cpsat_matches_brute_force(problem: Problem) -> None:
     event("infeasible" if best is None else "feasible")
     if problem.dissimilarity is not None:
         event("dissimilarity")
-    r = solve(problem, time_limit=10, workers=1, solver="cpsat")
+    # no diagnosis of the infeasible draws (half of this test's time; tests/test_diagnose.py)
+    r = solve(problem, time_limit=10, workers=1, solver="cpsat", diagnose=False)
     if best is None:
         assert r.status is SolveStatus.INFEASIBLE
         assert r.composition is None
@@ -359,7 +360,7 @@ def test_cpsat_synergy_matches_brute_force(problem: Problem) -> None:
     """Synergy (products of sector counts, any sign) and skills against brute force."""
     best = brute_force(problem)
     event("infeasible" if best is None else "feasible")
-    r = solve(problem, time_limit=10, workers=1)
+    r = solve(problem, time_limit=10, workers=1, diagnose=False)
     if best is None:
         assert r.status is SolveStatus.INFEASIBLE and r.composition is None
         return
